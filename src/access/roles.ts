@@ -1,0 +1,35 @@
+/**
+ * The roles a Hearth user can hold. Named the way practitioners say them.
+ * A user belongs to one agency (and optionally a team) and holds one or more roles.
+ */
+export const roles = [
+  'referrer',
+  'idva',
+  'idva-manager',
+  'marac-coordinator',
+  'marac-representative',
+  'safe-accommodation-worker',
+  'housing-officer',
+  'sanctuary-provider',
+  'analyst',
+  'commissioner',
+  'administrator',
+] as const
+
+export type Role = (typeof roles)[number]
+
+export const roleLabels: Record<Role, string> = {
+  referrer: 'Referrer',
+  idva: 'IDVA',
+  'idva-manager': 'IDVA manager',
+  'marac-coordinator': 'MARAC coordinator',
+  'marac-representative': 'Agency MARAC representative',
+  'safe-accommodation-worker': 'Safe accommodation worker',
+  'housing-officer': 'Housing officer',
+  'sanctuary-provider': 'Sanctuary scheme provider',
+  analyst: 'Analyst',
+  commissioner: 'Commissioner',
+  administrator: 'Administrator',
+}
+
+export const isRole = (value: string): value is Role => (roles as readonly string[]).includes(value)
