@@ -1,0 +1,97 @@
+import type { Role } from './roles.ts'
+
+/**
+ * The one access policy: role × permission → record scope.
+ *
+ * The scopes are enforced by PostgreSQL row-level security (see the foundation migration):
+ * withActor() puts the actor's scope for each permission into the transaction's settings,
+ * and the policies on each table compare rows with them. A route or service that forgets a
+ * check therefore still cannot read a row outside the actor's scope.
+ */
+export const permissions = [
+  'referral.create',
+  'referral.read',
+  'referral.write',
+  'risk.assess',
+  'case.read',
+  'case.write',
+  'case.allocate',
+  'person.read-all',
+  'person.write',
+  'marac.read',
+  'marac.write',
+  'report.read',
+  'report.drill',
+  'audit.read',
+  'user.manage',
+  'partnership.configure',
+] as const
+
+export type Permission = (typeof permissions)[number]
+
+/** own < team < agency < partnership. 'team' includes the actor's own records. */
+export const scopes = ['own', 'team', 'agency', 'partnership'] as const
+export type Scope = (typeof scopes)[number]
+
+type Grants = Partial<Record<Permission, Scope>>
+
+export const policy: Record<Role, Grants> = {
+  referrer: { 'referral.create': 'own', 'referral.read': 'own', 'referral.write': 'own', 'risk.assess': 'own' },
+  idva: {
+    'referral.create': 'own',
+    'referral.read': 'own',
+    'risk.assess': 'team',
+    'case.read': 'team',
+    'case.write': 'team',
+    'person.write': 'team',
+  },
+  'idva-manager': {
+    'referral.create': 'own',
+    'referral.read': 'agency',
+    'risk.assess': 'agency',
+    'case.read': 'agency',
+    'case.write': 'agency',
+    'case.allocate': 'agency',
+    'person.write': 'agency',
+    'report.read': 'agency',
+  },
+  'marac-coordinator': {
+    'referral.read': 'partnership',
+    'marac.read': 'partnership',
+    'marac.write': 'partnership',
+    'report.read': 'partnership',
+  },
+  'marac-representative': { 'marac.read': 'partnership' },
+  'safe-accommodation-worker': { 'referral.create': 'own', 'referral.read': 'own' },
+  'housing-officer': { 'referral.create': 'own', 'referral.read': 'own' },
+  'sanctuary-provider': {},
+  analyst: { 'report.read': 'partnership', 'report.drill': 'partnership' },
+  commissioner: { 'report.read': 'partnership' },
+  administrator: { 'user.manage': 'partnership', 'audit.read': 'partnership', 'partnership.configure': 'partnership' },
+}
+
+const rank = (scope: Scope) => scopes.indexOf(scope)
+
+/** The widest scope any of the roles grants for a permission, or null when none does. */
+export function scopeFor(roles: readonly Role[], permission: Permission): Scope | null {
+  let best: Scope | null = null
+  for (const role of roles) {
+    const granted = policy[role][permission]
+    if (granted && (best === null || rank(granted) > rank(best))) best = granted
+  }
+  return best
+}
+
+export function can(roles: readonly Role[], permission: Permission): boolean {
+  return scopeFor(roles, permission) !== null
+}
+
+/** Every permission's scope for these roles: what withActor() hands to row-level security. */
+export function scopesFor(roles: readonly Role[]): Partial<Record<Permission, Scope>> {
+  const result: Partial<Record<Permission, Scope>> = {}
+  for (const permission of permissions) {
+    const scope = scopeFor(roles, permission)
+    if (scope) result[permission] = scope
+  }
+  return result
+}
