@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely/migration'
+import * as createFoundation from './202611220700-create-foundation.ts'
+
+/** Every migration, by name. Names sort in the order they run. */
+export const migrations: Record<string, Migration> = {
+  '202611220700-create-foundation': createFoundation,
+}

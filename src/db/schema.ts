@@ -1,0 +1,236 @@
+import type { ColumnType, JSONColumnType } from 'kysely'
+
+/** Table types for Kysely. Keep in step with src/db/migrations. Dates are ISO strings (YYYY-MM-DD). */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type Defaulted<T> = ColumnType<T, T | undefined, T>
+
+export interface PartnershipTable {
+  partnership_id: string
+  code: string
+  name: string
+  is_demo: Defaulted<boolean>
+  created_at: Timestamp
+}
+
+export interface PartnershipProfileTable {
+  partnership_id: string
+  version: number
+  profile_version: string
+  profile: JSONColumnType<object>
+  checksum: string
+  loaded_at: Timestamp
+  loaded_by: string
+}
+
+export interface DistrictTable {
+  partnership_id: string
+  code: string
+  name: string
+  population_all: number
+  population_16plus: number
+  population_females_16plus: number
+  population_source: string
+}
+
+export interface AgencyTable {
+  partnership_id: string
+  id: string
+  code: string
+  name: string
+  kind: string
+}
+
+export interface TeamTable {
+  partnership_id: string
+  id: string
+  code: string
+  name: string
+  agency_id: string
+  kind: string
+  district_codes: Defaulted<string[]>
+}
+
+export interface AppUserTable {
+  partnership_id: string
+  id: string
+  email: string
+  display_name: string
+  agency_id: string
+  team_id: string | null
+  password_hash: string | null
+  is_active: Defaulted<boolean>
+  failed_sign_ins: Defaulted<number>
+  locked_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  totp_secret: string | null
+  totp_enabled: Defaulted<boolean>
+  is_synthetic: Defaulted<boolean>
+  created_at: Timestamp
+  updated_at: Timestamp
+  version: Defaulted<number>
+}
+
+export interface UserRoleTable {
+  partnership_id: string
+  user_id: string
+  role: string
+}
+
+export interface UserSessionTable {
+  partnership_id: string
+  id: string
+  user_id: string
+  second_factor_pending: Defaulted<boolean>
+  created_at: Timestamp
+  last_seen_at: Timestamp
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  end_reason: string | null
+}
+
+export interface AuditChainTable {
+  partnership_id: string
+  last_seq: number
+  last_hash: string
+}
+
+export interface AuditEventTable {
+  partnership_id: string
+  /** Set by the database trigger; any value given is replaced. */
+  seq: ColumnType<number, never, never>
+  at: ColumnType<Date, never, never>
+  actor_user_id: string | null
+  actor_label: string
+  action: string
+  subject_type: string | null
+  subject_id: string | null
+  fields: string[] | null
+  reason: string | null
+  correlation_id: string | null
+  details: ColumnType<Record<string, unknown> | null, string | null, never>
+  prev_hash: ColumnType<string, never, never>
+  hash: ColumnType<string, never, never>
+}
+
+export interface PersonTable {
+  partnership_id: string
+  id: string
+  given_name: string | null
+  family_name: string | null
+  date_of_birth: string | null
+  date_of_birth_is_expected: Defaulted<boolean>
+  sex: string | null
+  gender_identity: string | null
+  ethnicity: string | null
+  nationality: string | null
+  main_language: string | null
+  postcode: string | null
+  is_synthetic: Defaulted<boolean>
+  created_at: Timestamp
+  created_by: string | null
+  updated_at: Timestamp
+  version: Defaulted<number>
+}
+
+export interface ReferralTable {
+  partnership_id: string
+  id: string
+  victim_id: string
+  perpetrator_id: string | null
+  relationship: string | null
+  referral_date: string
+  referring_agency_id: string
+  referral_source: string
+  district_code: string | null
+  stalking: Defaulted<boolean>
+  consent_to_share: string | null
+  lawful_basis: string | null
+  created_by: string | null
+  idempotency_key: string | null
+  is_synthetic: Defaulted<boolean>
+  created_at: Timestamp
+  version: Defaulted<number>
+}
+
+export interface ReferralChildTable {
+  partnership_id: string
+  referral_id: string
+  child_id: string
+  lives_in_household: boolean | null
+}
+
+export interface RiskAssessmentTable {
+  partnership_id: string
+  id: string
+  referral_id: string
+  assessed_on: string
+  answers: JSONColumnType<Record<string, string>>
+  score: number
+  risk_level: string
+  professional_judgement_reason: string | null
+  police_call_outs_12_months: number | null
+  assessed_by: string | null
+  created_at: Timestamp
+}
+
+export interface SupportCaseTable {
+  partnership_id: string
+  id: string
+  reference: string
+  referral_id: string
+  person_id: string
+  agency_id: string
+  team_id: string | null
+  allocated_user_id: string | null
+  status: Defaulted<'awaiting-allocation' | 'open' | 'closed'>
+  opened_on: string
+  closed_on: string | null
+  engaged: boolean | null
+  closure_reason: string | null
+  is_synthetic: Defaulted<boolean>
+  updated_at: Timestamp
+  updated_by: string | null
+  version: Defaulted<number>
+}
+
+export interface MaracCaseTable {
+  partnership_id: string
+  id: string
+  referral_id: string
+  person_id: string
+  meeting_date: string
+  children_in_household: Defaulted<number>
+  referring_agency_id: string
+  is_synthetic: Defaulted<boolean>
+  created_at: Timestamp
+}
+
+export interface SealedDetailTable {
+  partnership_id: string
+  id: string
+  subject_type: string
+  subject_id: string
+  kind: 'safe-contact' | 'refuge-address' | 'new-address'
+  value: JSONColumnType<Record<string, unknown>>
+  created_at: Timestamp
+  created_by: string | null
+}
+
+export interface DB {
+  partnership: PartnershipTable
+  partnership_profile: PartnershipProfileTable
+  district: DistrictTable
+  agency: AgencyTable
+  team: TeamTable
+  app_user: AppUserTable
+  user_role: UserRoleTable
+  user_session: UserSessionTable
+  audit_chain: AuditChainTable
+  audit_event: AuditEventTable
+  person: PersonTable
+  referral: ReferralTable
+  referral_child: ReferralChildTable
+  risk_assessment: RiskAssessmentTable
+  support_case: SupportCaseTable
+  marac_case: MaracCaseTable
+  sealed_detail: SealedDetailTable
+}
+

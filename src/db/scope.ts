@@ -1,0 +1,48 @@
+import { type Kysely, sql, type Transaction } from 'kysely'
+import type { Actor } from '../access/actor.ts'
+import { scopesFor } from '../access/policy.ts'
+import type { DB } from './schema.ts'
+
+export type Tx = Transaction<DB>
+
+export type ScopeOptions = {
+  /** A break-glass read of sealed fields: the reason is required and recorded in the audit log by the caller. */
+  breakGlassReason?: string
+}
+
+/**
+ * Runs fn in a transaction as the application role, with the actor's partnership, identity and
+ * permission scopes set for row-level security. Everything a request does to personal data goes
+ * through here; repositories are handed the transaction, never the unscoped connection.
+ */
+export async function withActor<T>(
+  db: Kysely<DB>,
+  actor: Actor,
+  fn: (tx: Tx) => Promise<T>,
+  options: ScopeOptions = {},
+): Promise<T> {
+  return db.transaction().execute(async tx => {
+    await sql`SET LOCAL ROLE hearth_app`.execute(tx)
+    const settings: [string, string][] = [
+      ['partnership_id', actor.partnershipId],
+      ['user_id', actor.userId],
+      ['agency_id', actor.agencyId],
+      ['team_id', actor.teamId ?? ''],
+      ['roles', actor.roles.join(',')],
+      ['sealed', actor.mayReadSealed ? 'on' : 'off'],
+      ['break_glass_reason', options.breakGlassReason ?? ''],
+      ...Object.entries(scopesFor(actor.roles)).map(([permission, scope]): [string, string] => [`scope.${permission}`, scope]),
+    ]
+    await sql`SELECT ${sql.join(settings.map(([name, value]) => sql`set_config(${'hearth.' + name}, ${value}, true)`))}`.execute(tx)
+    return fn(tx)
+  })
+}
+
+/** Runs fn in a transaction scoped to one partnership but with no user: for sign-in and other pre-session work. */
+export async function withPartnership<T>(db: Kysely<DB>, partnershipId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async tx => {
+    await sql`SET LOCAL ROLE hearth_app`.execute(tx)
+    await sql`SELECT set_config('hearth.partnership_id', ${partnershipId}, true)`.execute(tx)
+    return fn(tx)
+  })
+}
