@@ -1,0 +1,138 @@
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../../db/schema.ts'
+import type { AuditAction } from './actions.ts'
+
+type Writer = Kysely<DB>
+
+export type AuditRow = {
+  partnershipId: string
+  actorUserId: string | null
+  actorLabel: string
+  action: AuditAction
+  subjectType: string | null
+  subjectId: string | null
+  fields: string[] | null
+  reason: string | null
+  correlationId: string | null
+  details: Record<string, unknown> | null
+}
+
+/** Appends entries. Sequence, time and hashes are set by the database trigger, never by the caller. */
+export async function insertAuditEvents(db: Writer, rows: AuditRow[]): Promise<void> {
+  if (rows.length === 0) return
+  await db
+    .insertInto('audit_event')
+    .values(
+      rows.map(r => ({
+        partnership_id: r.partnershipId,
+        actor_user_id: r.actorUserId,
+        actor_label: r.actorLabel,
+        action: r.action,
+        subject_type: r.subjectType,
+        subject_id: r.subjectId,
+        fields: r.fields,
+        reason: r.reason,
+        correlation_id: r.correlationId,
+        details: r.details ? JSON.stringify(r.details) : null,
+      })),
+    )
+    .execute()
+}
+
+export type AuditListRow = {
+  seq: number
+  at: Date
+  actorUserId: string | null
+  actorLabel: string
+  actorName: string | null
+  action: string
+  subjectType: string | null
+  subjectId: string | null
+  fields: string[] | null
+  reason: string | null
+}
+
+/** Entries about one record, newest first: "who looked at this person's record?" */
+export async function auditEventsForSubject(
+  db: Writer,
+  partnershipId: string,
+  subjectType: string,
+  subjectIds: string[],
+  limit = 200,
+): Promise<AuditListRow[]> {
+  if (subjectIds.length === 0) return []
+  return db
+    .selectFrom('audit_event as e')
+    .leftJoin('app_user as u', join => join.onRef('u.partnership_id', '=', 'e.partnership_id').onRef('u.id', '=', 'e.actor_user_id'))
+    .where('e.partnership_id', '=', partnershipId)
+    .where('e.subject_type', '=', subjectType)
+    .where('e.subject_id', 'in', subjectIds)
+    .select([
+      'e.seq',
+      'e.at',
+      'e.actor_user_id as actorUserId',
+      'e.actor_label as actorLabel',
+      'u.display_name as actorName',
+      'e.action',
+      'e.subject_type as subjectType',
+      'e.subject_id as subjectId',
+      'e.fields',
+      'e.reason',
+    ])
+    .orderBy('e.seq', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+export async function recentAuditEvents(db: Writer, partnershipId: string, limit = 100): Promise<AuditListRow[]> {
+  return db
+    .selectFrom('audit_event as e')
+    .leftJoin('app_user as u', join => join.onRef('u.partnership_id', '=', 'e.partnership_id').onRef('u.id', '=', 'e.actor_user_id'))
+    .where('e.partnership_id', '=', partnershipId)
+    .select([
+      'e.seq',
+      'e.at',
+      'e.actor_user_id as actorUserId',
+      'e.actor_label as actorLabel',
+      'u.display_name as actorName',
+      'e.action',
+      'e.subject_type as subjectType',
+      'e.subject_id as subjectId',
+      'e.fields',
+      'e.reason',
+    ])
+    .orderBy('e.seq', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+export type ChainEntry = { seq: number; prevHash: string; hash: string; canonical: string }
+
+/**
+ * Reads a page of the chain with each entry's canonical text as PostgreSQL renders it.
+ * The hashes are recomputed in JavaScript by the verifier, so verification does not trust the database's functions.
+ */
+export async function chainPage(db: Writer, partnershipId: string, afterSeq: number, limit: number): Promise<ChainEntry[]> {
+  const result = await sql<ChainEntry>`
+    SELECT e.seq, e.prev_hash AS "prevHash", e.hash,
+      concat_ws(chr(31), e.prev_hash, e.partnership_id::text, e.seq::text,
+        to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        coalesce(e.actor_user_id::text, ''), e.actor_label, e.action,
+        coalesce(e.subject_type, ''), coalesce(e.subject_id, ''),
+        coalesce(array_to_string(e.fields, ','), ''), coalesce(e.reason, ''),
+        coalesce(e.correlation_id, ''), coalesce(e.details::text, '')) AS canonical
+    FROM audit_event e
+    WHERE e.partnership_id = ${partnershipId} AND e.seq > ${afterSeq}
+    ORDER BY e.seq
+    LIMIT ${limit}`.execute(db)
+  return result.rows.map(r => ({ ...r, seq: Number(r.seq) }))
+}
+
+export async function chainHead(db: Writer, partnershipId: string): Promise<{ lastSeq: number; lastHash: string } | undefined> {
+  const row = await db
+    .selectFrom('audit_chain')
+    .where('partnership_id', '=', partnershipId)
+    .select(['last_seq', 'last_hash'])
+    .executeTakeFirst()
+  return row ? { lastSeq: Number(row.last_seq), lastHash: row.last_hash } : undefined
+}
