@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely'
+import type { Actor } from '../../access/actor.ts'
+import type { DB } from '../../db/schema.ts'
+import { withActor } from '../../db/scope.ts'
+import { recordAudit } from '../audit/service.ts'
+import * as repo from './repository.ts'
+
+export const CASE_PAGE_SIZE = 25
+
+export class NotFoundError extends Error {
+  constructor() {
+    super('Not found')
+  }
+}
+
+export function createCaseService(deps: { db: Kysely<DB> }) {
+  const { db } = deps
+  return {
+    /** A page of the cases the actor may see. The people shown are recorded in the audit log. */
+    async list(actor: Actor, options: { page: number; status?: string | undefined; pageSize?: number }) {
+      const pageSize = options.pageSize ?? CASE_PAGE_SIZE
+      const page = Math.max(1, options.page)
+      return withActor(db, actor, async tx => {
+        const [rows, total] = await Promise.all([
+          repo.casePage(tx, actor.partnershipId, { offset: (page - 1) * pageSize, limit: pageSize, status: options.status }),
+          repo.caseCount(tx, actor.partnershipId, options.status),
+        ])
+        if (rows.length > 0) {
+          await recordAudit(tx, actor, {
+            action: 'CASE_LIST_VIEW',
+            subjectType: 'case-list',
+            fields: ['personName', 'team', 'allocatedTo', 'status', 'riskLevel'],
+            details: { page, personIds: rows.map(r => r.personId), caseIds: rows.map(r => r.id) },
+          })
+        }
+        return { rows, total, page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) }
+      })
+    },
+
+    /**
+     * One case, with sealed details when the actor's role may read them, or with a break-glass reason
+     * (recorded). A case outside the actor's scope is "not found", exactly like one that does not exist.
+     */
+    async view(actor: Actor, caseId: string, options: { breakGlassReason?: string | undefined } = {}) {
+      const reason = options.breakGlassReason?.trim() || undefined
+      return withActor(
+        db,
+        actor,
+        async tx => {
+          const found = await repo.caseById(tx, actor.partnershipId, caseId)
+          if (!found) throw new NotFoundError()
+          const sealed = await repo.sealedDetailsFor(tx, actor.partnershipId, 'person', found.personId)
+          const sealedKinds = sealed.length > 0 || actor.mayReadSealed || reason ? sealed.map(s => s.kind)
+            : await repo.sealedDetailKinds(tx, 'person', found.personId)
+          await recordAudit(
+            tx,
+            actor,
+            {
+              action: 'CASE_VIEW',
+              subjectType: 'person',
+              subjectId: found.personId,
+              fields: ['name', 'dateOfBirth', 'sex', 'postcode', 'referral', 'team', 'allocatedTo'],
+              details: { caseId },
+            },
+            ...(sealed.length > 0
+              ? [{
+                  action: reason && !actor.mayReadSealed ? ('SEALED_BREAK_GLASS' as const) : ('SEALED_READ' as const),
+                  subjectType: 'person',
+                  subjectId: found.personId,
+                  fields: sealed.map(s => s.kind),
+                  ...(reason ? { reason } : {}),
+                  details: { caseId },
+                }]
+              : []),
+          )
+          return { case: found, sealed, sealedKinds, sealedReadable: actor.mayReadSealed || Boolean(reason) }
+        },
+        reason ? { breakGlassReason: reason } : {},
+      )
+    },
+  }
+}
+
+export type CaseService = ReturnType<typeof createCaseService>
