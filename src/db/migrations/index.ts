@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely/migration'
 import * as createFoundation from './202611220700-create-foundation.ts'
+import * as auditPersonLookup from './202611291200-audit-person-lookup.ts'
 
 /** Every migration, by name. Names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '202611220700-create-foundation': createFoundation,
+  '202611291200-audit-person-lookup': auditPersonLookup,
 }

@@ -1,0 +1,101 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { z } from 'zod'
+import { can } from '../../access/policy.ts'
+import { formErrors } from '../../web/forms.ts'
+import type { Services } from '../../web/services.ts'
+import { NotFoundError } from './service.ts'
+
+const listQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  status: z.enum(['awaiting-allocation', 'open', 'closed']).optional().or(z.literal('').transform(() => undefined)),
+})
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+const caseListItem = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    reference: { type: 'string' },
+    personId: { type: 'string', format: 'uuid' },
+    personName: { type: 'string' },
+    teamName: { type: ['string', 'null'] },
+    allocatedTo: { type: ['string', 'null'] },
+    status: { type: 'string', enum: ['awaiting-allocation', 'open', 'closed'] },
+    openedOn: { type: 'string', format: 'date' },
+    riskLevel: { type: ['string', 'null'] },
+  },
+} as const
+
+/** Case lists and records, as pages and as JSON. Row-level security decides which cases exist for the user. */
+export const caseRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.get('/cases', async (request, reply) => {
+    const parsed = listQuery.safeParse(request.query)
+    if (!parsed.success) return reply.code(400).view('errors/bad-request.njk', { message: 'The page or status in the address is not valid.' })
+    const result = await services.cases.list(request.actor!, parsed.data)
+    const base = parsed.data.status ? `/cases?status=${parsed.data.status}&` : '/cases?'
+    return reply.view('cases/views/list.njk', { title: 'Cases', ...result, status: parsed.data.status ?? '', pagination: pagination(result.page, result.pages, base) })
+  })
+
+  app.get<{ Params: { id: string } }>('/cases/:id', async (request, reply) => {
+    if (!uuid.test(request.params.id)) throw new NotFoundError()
+    const result = await services.cases.view(request.actor!, request.params.id)
+    return reply.view('cases/views/case.njk', { title: `Case ${result.case.reference}`, ...result })
+  })
+
+  // Break-glass: a user outside the named roles reads sealed details, giving a reason that is recorded.
+  app.post<{ Params: { id: string } }>('/cases/:id/sealed', async (request, reply) => {
+    if (!uuid.test(request.params.id)) throw new NotFoundError()
+    const reason = String((request.body as Record<string, unknown> | undefined)?.reason ?? '').trim()
+    if (reason.length < 10 || reason.length > 500) {
+      const result = await services.cases.view(request.actor!, request.params.id)
+      return reply.code(400).view('cases/views/case.njk', {
+        title: `Case ${result.case.reference}`, ...result, reason,
+        errors: formErrors([{ field: 'reason', message: 'Explain why you need to see the sealed details, in 10 to 500 characters' }]),
+      })
+    }
+    const result = await services.cases.view(request.actor!, request.params.id, { breakGlassReason: reason })
+    return reply.view('cases/views/case.njk', { title: `Case ${result.case.reference}`, ...result, brokeGlass: true })
+  })
+
+  app.get('/api/v1/cases', {
+    schema: {
+      tags: ['cases'],
+      summary: 'A page of the cases the caller may see, newest first (25 a page)',
+      security: [{ session: [] }],
+      querystring: {
+        type: 'object',
+        properties: { page: { type: 'integer', minimum: 1, default: 1 }, status: { type: 'string', enum: ['awaiting-allocation', 'open', 'closed'] } },
+        additionalProperties: false,
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            rows: { type: 'array', items: caseListItem },
+            total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' }, pages: { type: 'integer' },
+          },
+        },
+      },
+    },
+  }, async request => {
+    const query = listQuery.parse(request.query)
+    if (!can(request.actor!.roles, 'case.read')) return { rows: [], total: 0, page: query.page, pageSize: 25, pages: 1 }
+    return services.cases.list(request.actor!, query)
+  })
+}
+
+/** GOV.UK pagination items: first, last, and neighbours of the current page, with ellipses. */
+export function pagination(page: number, pages: number, base: string) {
+  const numbers = [...new Set([1, page - 1, page, page + 1, pages])].filter(n => n >= 1 && n <= pages).sort((a, b) => a - b)
+  const items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = []
+  numbers.forEach((n, i) => {
+    if (i > 0 && n - numbers[i - 1]! > 1) items.push({ ellipsis: true })
+    items.push({ number: n, href: `${base}page=${n}`, current: n === page })
+  })
+  return {
+    items,
+    previous: page > 1 ? { href: `${base}page=${page - 1}` } : undefined,
+    next: page < pages ? { href: `${base}page=${page + 1}` } : undefined,
+  }
+}

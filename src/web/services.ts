@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely'
+import type { Clock } from '../clock.ts'
+import type { DB } from '../db/schema.ts'
+import { createAuditService } from '../domains/audit/queries.ts'
+import { createAuthService } from '../domains/auth/service.ts'
+import { createUserAdminService } from '../domains/auth/users.ts'
+import { createCaseService } from '../domains/cases/service.ts'
+import { createProfileCache } from '../domains/partnership/service.ts'
+
+/** The application's services, built once over one database and handed to every route. */
+export function createServices(deps: { db: Kysely<DB>; clock: Clock; idleMinutes: number }) {
+  const { db, clock } = deps
+  const profiles = createProfileCache(db)
+  return {
+    db,
+    clock,
+    profiles,
+    auth: createAuthService({ db, clock, idleMinutes: deps.idleMinutes, mayReadSealed: profiles.mayReadSealed }),
+    users: createUserAdminService({ db }),
+    cases: createCaseService({ db }),
+    audit: createAuditService({ db }),
+  }
+}
+
+export type Services = ReturnType<typeof createServices>
