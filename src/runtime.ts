@@ -13,7 +13,11 @@ export type Runtime = { config: Config; database: Database; logger: Logger; clos
 export async function openRuntime(overrides: Partial<Config> = {}, options: { migrate?: boolean } = {}): Promise<Runtime> {
   const config = loadConfig(process.env, overrides)
   const logger = createLogger(config.logLevel)
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onIdleError: error => logger.warn({ err: { message: error.message } }, 'idle database connection closed'),
+  })
   if (options.migrate !== false) {
     const result = await migrateToLatest(database.db)
     const applied = (result.results ?? []).filter(r => r.status === 'Success').map(r => r.migrationName)

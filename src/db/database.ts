@@ -20,7 +20,12 @@ pg.types.setTypeParser(DATE_OID, value => value)
 // bigint counts come back as numbers when they fit; audit sequence numbers and counts never exceed 2^53.
 pg.types.setTypeParser(20, value => Number(value))
 
-export type OpenOptions = { databaseUrl?: string | undefined; dataDir?: string | undefined; poolSize?: number }
+export type OpenOptions = {
+  databaseUrl?: string | undefined
+  dataDir?: string | undefined
+  poolSize?: number
+  onIdleError?: (error: Error) => void
+}
 
 /**
  * Opens the database: a PostgreSQL server when DATABASE_URL is set, otherwise embedded PGlite
@@ -29,6 +34,9 @@ export type OpenOptions = { databaseUrl?: string | undefined; dataDir?: string |
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    // An idle connection can be closed by the server (restart, failover, a dropped database). Without a handler,
+    // pg would crash the process; the pool replaces the connection on next use, so record it and carry on.
+    pool.on('error', error => options.onIdleError?.(error))
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
     const url = new URL(options.databaseUrl)
     return {
