@@ -1,0 +1,88 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { withActor } from '../../src/db/scope.ts'
+import { chainHead } from '../../src/domains/audit/repository.ts'
+import { recordAudit } from '../../src/domains/audit/service.ts'
+import { verifyAuditLogs } from '../../src/ops/audit.ts'
+import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
+import { factories } from '../support/factories.ts'
+
+describe(`audit verify on ${engineUnderTest}`, () => {
+  let database: TestDatabase
+  let f: ReturnType<typeof factories>
+  beforeAll(async () => {
+    database = await openTestDatabase()
+    f = factories(database.db)
+  })
+  afterAll(() => database.drop())
+
+  async function partnershipWithLog(entries: number) {
+    const p = await f.newPartnership()
+    for (let i = 1; i <= entries; i++) {
+      await recordAudit(database.db, { partnershipId: p.partnershipId, label: 'test' }, { action: 'CASE_VIEW', subjectType: 'case', subjectId: `case-${i}` })
+    }
+    return p
+  }
+
+  /** What an attacker with the owner's credentials could do: switch the guard triggers off for a moment. */
+  async function asTamperingOwner(statement: ReturnType<typeof sql>) {
+    await database.db.transaction().execute(async tx => {
+      await sql`ALTER TABLE audit_event DISABLE TRIGGER USER`.execute(tx)
+      await statement.execute(tx)
+      await sql`ALTER TABLE audit_event ENABLE TRIGGER USER`.execute(tx)
+    })
+  }
+
+  it('passes on a clean log, reporting the entries checked and the head hash', async () => {
+    const p = await partnershipWithLog(5)
+    const [only] = await verifyAuditLogs(database.db, { partnershipCode: p.code })
+    expect(only!.code).toBe(p.code)
+    expect(only!.result.problems).toEqual([])
+    expect(only!.result.entries).toBe(5)
+    expect(only!.result.headHash).toBe((await chainHead(database.db, p.partnershipId))!.lastHash)
+  })
+
+  it('verifies every partnership when none is named, reporting progress', async () => {
+    await partnershipWithLog(2)
+    const progress: number[] = []
+    const all = await verifyAuditLogs(database.db, { onProgress: done => progress.push(done) })
+    expect(all.length).toBeGreaterThanOrEqual(2)
+    expect(all.every(r => r.result.problems.length === 0)).toBe(true)
+    expect(progress.at(-1)).toBe(all.reduce((sum, r) => sum + r.result.entries, 0))
+  })
+
+  it('reports an entry changed behind the triggers', async () => {
+    const p = await partnershipWithLog(4)
+    await asTamperingOwner(sql`UPDATE audit_event SET subject_id = 'someone-else' WHERE partnership_id = ${p.partnershipId} AND seq = 2`)
+    const [only] = await verifyAuditLogs(database.db, { partnershipCode: p.code })
+    expect(only!.result.problems).toEqual([{ seq: 2, problem: expect.stringMatching(/content has changed/) }])
+  })
+
+  it('reports an entry deleted behind the triggers', async () => {
+    const p = await partnershipWithLog(4)
+    await asTamperingOwner(sql`DELETE FROM audit_event WHERE partnership_id = ${p.partnershipId} AND seq = 3`)
+    const [only] = await verifyAuditLogs(database.db, { partnershipCode: p.code })
+    expect(only!.result.problems.map(x => x.seq)).toContain(3)
+    expect(only!.result.problems[0]!.problem).toMatch(/missing/)
+  })
+
+  it('names an unknown partnership', async () => {
+    await expect(verifyAuditLogs(database.db, { partnershipCode: 'no-such-partnership' })).rejects.toThrow(/no partnership with code "no-such-partnership"/)
+  })
+
+  it('the database refuses UPDATE, DELETE and TRUNCATE of the log, even for the owner', async () => {
+    const p = await partnershipWithLog(2)
+    const where = sql`partnership_id = ${p.partnershipId} AND seq = 1`
+    await expect(sql`UPDATE audit_event SET reason = 'x' WHERE ${where}`.execute(database.db)).rejects.toThrow(/append-only: UPDATE is refused/)
+    await expect(sql`DELETE FROM audit_event WHERE ${where}`.execute(database.db)).rejects.toThrow(/append-only: DELETE is refused/)
+    await expect(sql`TRUNCATE audit_event`.execute(database.db)).rejects.toThrow(/append-only: TRUNCATE is refused/)
+    // The application role has no UPDATE privilege at all.
+    const agency = await f.newAgency(p.partnershipId)
+    const admin = await f.newUser(p.partnershipId, { agencyId: agency, roles: ['administrator'] })
+    await expect(
+      withActor(database.db, admin, tx => sql`UPDATE audit_event SET reason = 'x' WHERE ${where}`.execute(tx)),
+    ).rejects.toThrow(/permission denied/)
+    const [only] = await verifyAuditLogs(database.db, { partnershipCode: p.code })
+    expect(only!.result.problems).toEqual([])
+  })
+})
