@@ -20,6 +20,8 @@ export const permissions = [
   'person.write',
   'marac.read',
   'marac.write',
+  /** Contribute to MARAC for one's own agency: research for a case, and the status of the agency's actions. */
+  'marac.contribute',
   'report.read',
   'report.drill',
   'audit.read',
@@ -59,9 +61,11 @@ export const policy: Record<Role, Grants> = {
     'referral.read': 'partnership',
     'marac.read': 'partnership',
     'marac.write': 'partnership',
+    'marac.contribute': 'partnership',
     'report.read': 'partnership',
   },
-  'marac-representative': { 'marac.read': 'partnership' },
+  // A representative sees the agenda items and actions of their own agency only (never IDVA case notes).
+  'marac-representative': { 'marac.read': 'agency', 'marac.contribute': 'agency' },
   'safe-accommodation-worker': { 'referral.create': 'own', 'referral.read': 'own' },
   'housing-officer': { 'referral.create': 'own', 'referral.read': 'own' },
   'sanctuary-provider': {},

@@ -1,4 +1,5 @@
 import type { ColumnType, JSONColumnType } from 'kysely'
+import type { CaseworkTables } from '../domains/referrals/tables.ts'
 
 /** Table types for Kysely. Keep in step with src/db/migrations. Dates are ISO strings (YYYY-MM-DD). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -148,6 +149,20 @@ export interface ReferralTable {
   is_synthetic: Defaulted<boolean>
   created_at: Timestamp
   version: Defaulted<number>
+  // Added by 202611291300-casework:
+  reference: string | null
+  demographics: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
+  household: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
+  additional_needs: boolean | null
+  is_idva_repeat: Defaulted<boolean>
+  idva_repeat_last_date: string | null
+  is_marac_repeat: Defaulted<boolean>
+  marac_repeat_last_date: string | null
+  marac_listed_on: string | null
+  /** What the referrer was told on submission (risk, MARAC, repeats, team suggestion): replayed for a retried submission. */
+  intake_outcome: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  updated_by: string | null
 }
 
 export interface ReferralChildTable {
@@ -169,6 +184,12 @@ export interface RiskAssessmentTable {
   police_call_outs_12_months: number | null
   assessed_by: string | null
   created_at: Timestamp
+  // Added by 202611291300-casework:
+  comments: ColumnType<Record<string, string> | null, string | null | undefined, string | null>
+  tool: Defaulted<string>
+  escalation_reason: string | null
+  marac_eligible: boolean | null
+  marac_reasons: ColumnType<unknown[] | null, string | null | undefined, string | null>
 }
 
 export interface SupportCaseTable {
@@ -189,6 +210,20 @@ export interface SupportCaseTable {
   updated_at: Timestamp
   updated_by: string | null
   version: Defaulted<number>
+  // Added by 202611291300-casework:
+  suggested_team_id: string | null
+  suggestion_reason: string | null
+  allocated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  allocated_by: string | null
+  engaged_on: string | null
+  engagement_activities: string[] | null
+  engagement_definition: string | null
+  safety_plan: string | null
+  safety_plan_reviewed_on: string | null
+  support_needs: string[] | null
+  intake_outcomes: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
+  exit_outcomes: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
+  last_change: string | null
 }
 
 export interface MaracCaseTable {
@@ -201,6 +236,22 @@ export interface MaracCaseTable {
   referring_agency_id: string
   is_synthetic: Defaulted<boolean>
   created_at: Timestamp
+  // Added by 202611291300-casework:
+  meeting_id: string | null
+  referred_on: string | null
+  status: Defaulted<'listed' | 'discussed' | 'withdrawn'>
+  is_repeat: Defaulted<boolean>
+  last_marac_date: string | null
+  is_marac_plus: Defaulted<boolean>
+  marac_plus_reason: string | null
+  transfer: 'in' | 'out' | null
+  transfer_area: string | null
+  eligibility_reasons: ColumnType<unknown[] | null, string | null | undefined, string | null>
+  minutes: string | null
+  updated_at: Timestamp
+  updated_by: string | null
+  last_change: string | null
+  version: Defaulted<number>
 }
 
 export interface SealedDetailTable {
@@ -214,7 +265,7 @@ export interface SealedDetailTable {
   created_by: string | null
 }
 
-export interface DB {
+export interface DB extends CaseworkTables {
   partnership: PartnershipTable
   partnership_profile: PartnershipProfileTable
   district: DistrictTable
