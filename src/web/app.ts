@@ -24,6 +24,7 @@ import { signInRoutes } from '../domains/auth/routes.ts'
 import { userAdminRoutes } from '../domains/auth/userAdminRoutes.ts'
 import { caseRoutes } from '../domains/cases/routes.ts'
 import { NotFoundError } from '../domains/cases/service.ts'
+import { referralRoutes } from '../domains/referrals/routes.ts'
 import { SESSION_COOKIE } from './cookies.ts'
 import { homeRoutes } from './homeRoutes.ts'
 import { navigationFor } from './navigation.ts'
@@ -247,6 +248,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(userAdminRoutes, { services })
   await app.register(caseRoutes, { services })
   await app.register(auditRoutes, { services })
+  await app.register(referralRoutes, { services })
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
 
   return app as unknown as FastifyInstance

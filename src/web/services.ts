@@ -6,6 +6,7 @@ import { createAuthService } from '../domains/auth/service.ts'
 import { createUserAdminService } from '../domains/auth/users.ts'
 import { createCaseService } from '../domains/cases/service.ts'
 import { createProfileCache } from '../domains/partnership/service.ts'
+import { createReferralService } from '../domains/referrals/service.ts'
 
 /** The application's services, built once over one database and handed to every route. */
 export function createServices(deps: { db: Kysely<DB>; clock: Clock; idleMinutes: number }) {
@@ -19,6 +20,7 @@ export function createServices(deps: { db: Kysely<DB>; clock: Clock; idleMinutes
     users: createUserAdminService({ db }),
     cases: createCaseService({ db }),
     audit: createAuditService({ db }),
+    referrals: createReferralService({ db, clock, profiles }),
   }
 }
 

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { withActor } from '../../src/db/scope.ts'
+import { createProfileCache } from '../../src/domains/partnership/service.ts'
+import { createReferralService } from '../../src/domains/referrals/service.ts'
+import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
+import { cambridgeshire, referralBody } from '../web/referral-setup.ts'
+
+describe(`referral intake on ${engineUnderTest}`, () => {
+  let database: TestDatabase
+  let setup: Awaited<ReturnType<typeof cambridgeshire>>
+  let service: ReturnType<typeof createReferralService>
+  const clock = () => new Date('2026-11-22T10:00:00Z')
+
+  beforeAll(async () => {
+    database = await openTestDatabase()
+    setup = await cambridgeshire(database)
+    service = createReferralService({ db: database.db, clock, profiles: createProfileCache(database.db) })
+  })
+  afterAll(() => database.drop())
+
+  it('submits once for one key, however often it is retried', async () => {
+    const police = setup.users.police
+    const input = service.parse(referralBody({ yes: 18, referralDate: '2026-08-20' }))
+    const [a, b] = await Promise.all([service.submit(police, input, 'key-1'), service.submit(police, input, 'key-1')])
+    expect(a.referralId).toBe(b.referralId)
+    expect([a.replayed, b.replayed].sort()).toEqual([false, true])
+    const again = await service.submit(police, input, 'key-1')
+    expect(again).toMatchObject({ referralId: a.referralId, replayed: true })
+    const count = await database.db.selectFrom('referral').where('idempotency_key', 'like', '%key-1').select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    expect(Number(count.n)).toBe(1)
+    expect(a).toMatchObject({ score: 18, riskLevel: 'high', marac: { eligible: true, threshold: 17, meetingDate: '2026-11-23' } })
+    expect(a.suggestedTeam?.code).toBe('high-risk-idva-cambridge')
+  })
+
+  it('flags a repeat for the same victim and perpetrator, linked at intake', async () => {
+    const police = setup.users.police
+    const first = await service.submit(police, service.parse(referralBody({ yes: 18, referralDate: '2026-05-01', victim: { givenName: 'Repeat' } })), 'rep-1')
+    const view = await service.view(police, first.referralId)
+    const victimId = view.referral.victimId
+    const perpetratorId = view.referral.perpetrators[0]!.id
+    const matches = await service.possibleMatches(police, { givenName: 'Repeat', familyName: 'Nowak-Synthetic', dateOfBirth: '1990-05-17', postcode: 'CB1 2AB' })
+    expect(matches.map(m => m.id)).toContain(victimId)
+    const second = await service.submit(police, service.parse(referralBody({
+      yes: 3, referralDate: '2026-08-01', victim: { givenName: 'Repeat', linkToPersonId: victimId }, perpetrator: { linkToPersonId: perpetratorId },
+    })), 'rep-2')
+    expect(second.idvaRepeat).toEqual({ repeat: true, lastReferralDate: '2026-05-01', windowMonths: 12 })
+    expect(second.maracRepeat).toEqual({ repeat: true, lastMaracDate: '2026-05-01', windowMonths: 12 })
+    expect(second.marac.eligible).toBe(true)
+    expect(second.marac.reasons.map(r => r.code)).toEqual(['repeat'])
+  })
+
+  it('a referrer sees only their own referrals and people; the IDVA service sees the case it was sent', async () => {
+    const health = setup.users.health
+    const rows = await withActor(database.db, health, tx => tx.selectFrom('referral').select('id').execute())
+    expect(rows).toEqual([])
+    const manager = setup.users.manager
+    const cases = await withActor(database.db, manager, tx => tx.selectFrom('support_case').select(['status']).execute())
+    expect(cases.length).toBeGreaterThan(0)
+    expect(cases.every(c => c.status === 'awaiting-allocation')).toBe(true)
+  })
+})

@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dashQuestionCodes } from '../../src/domains/risk/dash.ts'
+import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
+import { client, testApp, testClock } from '../support/web.ts'
+import { cambridgeshire, password } from './referral-setup.ts'
+
+/** The DASH page's fields with the first `yes` questions answered yes. */
+const dashForm = (yes: number, date: [string, string, string]) => ({
+  'assessedOn-day': date[0], 'assessedOn-month': date[1], 'assessedOn-year': date[2],
+  ...Object.fromEntries(dashQuestionCodes.map((code, i) => [`answer-${code}`, i < yes ? 'yes' : 'no'])),
+  judgement: 'no',
+})
+
+describe(`the referral question pages on ${engineUnderTest}`, () => {
+  let database: TestDatabase
+  let app: FastifyInstance
+  let setup: Awaited<ReturnType<typeof cambridgeshire>>
+  const clock = testClock(new Date('2026-11-22T09:00:00Z'))
+
+  beforeAll(async () => {
+    database = await openTestDatabase()
+    setup = await cambridgeshire(database)
+    app = await testApp(database, { clock })
+  })
+  afterAll(async () => {
+    await app?.close()
+    await database.drop()
+  })
+
+  it('takes a police referral through every page to check your answers, and submits it once', async () => {
+    const c = client(app)
+    await c.signIn(setup.users.police.email, password)
+    const list = await c.get('/referrals')
+    expect(list.statusCode).toBe(200)
+    const start = await c.post('/referrals/new', {})
+    expect(start.statusCode).toBe(303)
+    const base = start.headers.location!.replace(/\/victim$/, '')
+    expect(base).toMatch(/^\/referrals\/drafts\/[0-9a-f-]{36}$/)
+
+    let page = await c.get(`${base}/victim`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('About the victim')
+    const missing = await c.post(`${base}/victim`, { givenName: '', familyName: '' })
+    expect(missing.statusCode).toBe(400)
+    expect(missing.body).toContain('href="#givenName">Enter their first name')
+    page = await c.post(`${base}/victim`, {
+      givenName: 'Joanna', familyName: 'Synthetic', 'dateOfBirth-day': '17', 'dateOfBirth-month': '5', 'dateOfBirth-year': '1990',
+      sex: 'female', genderIdentity: 'woman', postcode: 'cb1 2ab', districtCode: 'cambridge',
+    })
+    expect(page.headers.location).toBe(`${base}/about-victim`)
+    await c.get(`${base}/about-victim`)
+    page = await c.post(`${base}/about-victim`, { ethnicity: 'white-british', nationality: 'GB', mainLanguage: 'en', disability: 'none', additionalNeeds: 'no' })
+    expect(page.headers.location).toBe(`${base}/perpetrators`)
+    await c.get(`${base}/perpetrators`)
+    page = await c.post(`${base}/perpetrators`, { action: 'add', givenName: 'Mark', familyName: 'Synthetic', relationship: 'former-intimate-partner', sex: 'male' })
+    expect(page.headers.location).toBe(`${base}/perpetrators`)
+    page = await c.get(`${base}/perpetrators`)
+    expect(page.body).toContain('Mark Synthetic, Former intimate partner')
+    page = await c.post(`${base}/perpetrators`, { action: 'continue' })
+    expect(page.headers.location).toBe(`${base}/children`)
+    await c.get(`${base}/children`)
+    const badChild = await c.post(`${base}/children`, { action: 'add', born: 'yes', 'childDate-day': '31', 'childDate-month': '2', 'childDate-year': '2019' })
+    expect(badChild.statusCode).toBe(400)
+    expect(badChild.body).toContain('Date of birth must be a real date')
+    page = await c.post(`${base}/children`, { action: 'continue', childGivenName: 'Amy', born: 'yes', 'childDate-day': '4', 'childDate-month': '3', 'childDate-year': '2019', childSex: 'female', livesInHousehold: 'yes' })
+    expect(page.headers.location).toBe(`${base}/household`)
+    await c.get(`${base}/household`)
+    page = await c.post(`${base}/household`, { householdType: 'single-with-children', livesWithPerpetrator: 'no' })
+    expect(page.headers.location).toBe(`${base}/details`)
+    await c.get(`${base}/details`)
+    const noBasis = await c.post(`${base}/details`, { 'referralDate-day': '22', 'referralDate-month': '11', 'referralDate-year': '2026', referralSource: 'police', stalking: 'no', consent: 'not-given', lawfulBasis: 'consent' })
+    expect(noBasis.statusCode).toBe(400)
+    expect(noBasis.body).toContain('consent cannot be the lawful basis')
+    page = await c.post(`${base}/details`, { 'referralDate-day': '22', 'referralDate-month': '11', 'referralDate-year': '2026', referralSource: 'police', stalking: 'no', consent: 'given', lawfulBasis: 'consent' })
+    expect(page.headers.location).toBe(`${base}/safe-contact`)
+    await c.get(`${base}/safe-contact`)
+    page = await c.post(`${base}/safe-contact`, { held: 'yes', safeNumber: '07700 900123', safeTimes: 'Weekdays 10 to 12', rules: ['noVoicemail', 'neverWriteHome'] })
+    expect(page.headers.location).toBe(`${base}/risk`)
+    page = await c.get(`${base}/risk`)
+    expect(page.body).toContain('15. Have they ever tried to strangle')
+    const partial = await c.post(`${base}/risk`, { ...dashForm(18, ['22', '11', '2026']), [`answer-${dashQuestionCodes[23]}`]: '' })
+    expect(partial.statusCode).toBe(400)
+    expect(partial.body).toContain('Answer question 24')
+    page = await c.post(`${base}/risk`, dashForm(18, ['22', '11', '2026']))
+    expect(page.headers.location).toBe(`${base}/check`)
+
+    const check = await c.get(`${base}/check`)
+    expect(check.statusCode).toBe(200)
+    expect(check.body).toContain('18 of 24')
+    expect(check.body).toContain('Joanna Synthetic')
+    const key = /name="submissionKey" value="([^"]+)"/.exec(check.body)![1]!
+
+    const [first, second] = [await c.post(`${base}/submit`, { submissionKey: key }), await c.post(`${base}/submit`, { submissionKey: key })]
+    expect(first.statusCode).toBe(303)
+    expect(second.headers.location).toBe(first.headers.location)
+    const done = await c.get(first.headers.location!)
+    expect(done.statusCode).toBe(200)
+    expect(done.body).toContain('Referral sent')
+    expect(done.body).toContain('High risk')
+    expect(done.body).toContain('Eligible for MARAC')
+    expect(done.body).toContain('DASH score 18 meets the MARAC threshold of 17 in force on 2026-11-22')
+    expect(done.body).toContain('Listed for the MARAC meeting on 23 November 2026')
+    const count = await database.db.selectFrom('referral').where('partnership_id', '=', setup.partnershipId).select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    expect(Number(count.n)).toBe(1)
+  })
+})
