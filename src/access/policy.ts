@@ -27,6 +27,18 @@ export const permissions = [
   'audit.read',
   'user.manage',
   'partnership.configure',
+  /** Safe accommodation: see the inventory (never addresses) and the vacancy board. */
+  'accommodation.view',
+  /** Search for a place, refer to a provider; the scope decides whose searches and referrals one sees. */
+  'accommodation.search',
+  /** Keep a provider's inventory, decide referrals, record placements (the provider's staff: agency scope). */
+  'accommodation.manage',
+  /** Read unit addresses: the provider's staff (agency); the safe accommodation manager (partnership). */
+  'accommodation.address',
+  /** Whole Housing Approach: refer to sanctuary, flexible funding, reciprocals, therapy; record housing approaches. */
+  'wha.refer',
+  /** Whole Housing Approach: deliver a service (fit security, provide therapy) for one's own agency. */
+  'wha.deliver',
 ] as const
 
 export type Permission = (typeof permissions)[number]
@@ -38,7 +50,10 @@ export type Scope = (typeof scopes)[number]
 type Grants = Partial<Record<Permission, Scope>>
 
 export const policy: Record<Role, Grants> = {
-  referrer: { 'referral.create': 'own', 'referral.read': 'own', 'referral.write': 'own', 'risk.assess': 'own' },
+  referrer: {
+    'referral.create': 'own', 'referral.read': 'own', 'referral.write': 'own', 'risk.assess': 'own',
+    'accommodation.view': 'partnership', 'accommodation.search': 'own',
+  },
   idva: {
     'referral.create': 'own',
     'referral.read': 'own',
@@ -46,6 +61,9 @@ export const policy: Record<Role, Grants> = {
     'case.read': 'team',
     'case.write': 'team',
     'person.write': 'team',
+    'accommodation.view': 'partnership',
+    'accommodation.search': 'team',
+    'wha.refer': 'team',
   },
   'idva-manager': {
     'referral.create': 'own',
@@ -56,6 +74,9 @@ export const policy: Record<Role, Grants> = {
     'case.allocate': 'agency',
     'person.write': 'agency',
     'report.read': 'agency',
+    'accommodation.view': 'partnership',
+    'accommodation.search': 'agency',
+    'wha.refer': 'agency',
   },
   'marac-coordinator': {
     'referral.read': 'partnership',
@@ -66,11 +87,19 @@ export const policy: Record<Role, Grants> = {
   },
   // A representative sees the agenda items and actions of their own agency only (never IDVA case notes).
   'marac-representative': { 'marac.read': 'agency', 'marac.contribute': 'agency' },
-  'safe-accommodation-worker': { 'referral.create': 'own', 'referral.read': 'own' },
-  'housing-officer': { 'referral.create': 'own', 'referral.read': 'own' },
-  'sanctuary-provider': {},
-  analyst: { 'report.read': 'partnership', 'report.drill': 'partnership' },
-  commissioner: { 'report.read': 'partnership' },
+  // The provider's staff: their own agency's units, addresses, referrals and placements.
+  'safe-accommodation-worker': {
+    'referral.create': 'own', 'referral.read': 'own',
+    'accommodation.view': 'partnership', 'accommodation.search': 'agency', 'accommodation.manage': 'agency',
+    'accommodation.address': 'agency', 'wha.refer': 'agency',
+  },
+  'housing-officer': {
+    'referral.create': 'own', 'referral.read': 'own',
+    'accommodation.view': 'partnership', 'accommodation.search': 'agency', 'wha.refer': 'agency',
+  },
+  'sanctuary-provider': { 'wha.deliver': 'agency' },
+  analyst: { 'report.read': 'partnership', 'report.drill': 'partnership', 'accommodation.view': 'partnership' },
+  commissioner: { 'report.read': 'partnership', 'accommodation.view': 'partnership' },
   administrator: { 'user.manage': 'partnership', 'audit.read': 'partnership', 'partnership.configure': 'partnership' },
 }
 

@@ -1,4 +1,5 @@
 import type { ColumnType, JSONColumnType } from 'kysely'
+import type { AccommodationTables } from '../domains/accommodation/tables.ts'
 import type { CaseworkTables } from '../domains/referrals/tables.ts'
 
 /** Table types for Kysely. Keep in step with src/db/migrations. Dates are ISO strings (YYYY-MM-DD). */
@@ -265,7 +266,7 @@ export interface SealedDetailTable {
   created_by: string | null
 }
 
-export interface DB extends CaseworkTables {
+export interface DB extends CaseworkTables, AccommodationTables {
   partnership: PartnershipTable
   partnership_profile: PartnershipProfileTable
   district: DistrictTable

@@ -18,6 +18,7 @@ import { roleLabels } from '../access/roles.ts'
 import { type Clock, systemClock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { DB } from '../db/schema.ts'
+import { accommodationRoutes } from '../domains/accommodation/routes.ts'
 import { auditRoutes } from '../domains/audit/routes.ts'
 import { accountRoutes } from '../domains/auth/accountRoutes.ts'
 import { signInRoutes } from '../domains/auth/routes.ts'
@@ -249,6 +250,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(caseRoutes, { services })
   await app.register(auditRoutes, { services })
   await app.register(referralRoutes, { services })
+  await app.register(accommodationRoutes, { services })
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
 
   return app as unknown as FastifyInstance

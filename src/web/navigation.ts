@@ -10,6 +10,7 @@ const items: Item[] = [
   { text: 'Cases', href: '/cases', permission: 'case.read' },
   { text: 'Allocation', href: '/cases/allocation', permission: 'case.allocate' },
   { text: 'MARAC', href: '/marac', permission: 'marac.read' },
+  { text: 'Safe accommodation', href: '/accommodation', permission: 'accommodation.view' },
   { text: 'Users', href: '/admin/users', permission: 'user.manage' },
   { text: 'Audit log', href: '/audit', permission: 'audit.read' },
 ]

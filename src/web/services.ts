@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.ts'
 import type { DB } from '../db/schema.ts'
+import { createAccommodationService } from '../domains/accommodation/service.ts'
 import { createAuditService } from '../domains/audit/queries.ts'
 import { createAuthService } from '../domains/auth/service.ts'
 import { createUserAdminService } from '../domains/auth/users.ts'
@@ -21,6 +22,7 @@ export function createServices(deps: { db: Kysely<DB>; clock: Clock; idleMinutes
     cases: createCaseService({ db }),
     audit: createAuditService({ db }),
     referrals: createReferralService({ db, clock, profiles }),
+    accommodation: createAccommodationService({ db, clock }),
   }
 }
 

@@ -14,6 +14,8 @@ import {
   type MatchUnit,
   occupancyFigures,
   reasonTally,
+  unitRestrictions,
+  unmetNeedSummary,
 } from './rules.ts'
 
 const room = (over: Partial<MatchSpace> = {}): MatchSpace => ({
@@ -350,5 +352,26 @@ describe('occupancy and length of stay', () => {
 
   it('no rooms, no percentage', () => {
     expect(occupancyFigures([{ id: 'x', name: 'X', providerId: 'p', providerName: 'P', spaces: 0 }], [], period).total.occupancyPercent).toBeNull()
+  })
+})
+
+describe('summaries', () => {
+  it('sums up a unit in a few words for the vacancy board', () => {
+    expect(unitRestrictions(unit({ maxMaleChildAge: 12, maxChildren: 3, nrpfAccepted: true, languages: ['lt'] }), names))
+      .toEqual(['Women only', 'Boys up to 12', 'Up to 3 children', 'No pets', 'NRPF accepted', 'Staff speak Lithuanian'])
+    expect(unitRestrictions(unit({ gendersAccepted: ['woman', 'man'], petsAccepted: ['dog', 'cat'], maxChildren: 0, localConnection: 'inside-area-only' })))
+      .toEqual(['Women and men', 'No children', 'Dogs and cats accepted', 'Only residents of the area'])
+  })
+
+  it('tallies unmet need by reason and by characteristic', () => {
+    const s = unmetNeedSummary([
+      { household: household({ children: [{ age: 14, sex: 'male' }], pets: ['dog'] }), reasonCodes: ['male-child-age', 'pets', 'pets'] },
+      { household: household({ nrpf: true, districtFledFrom: null }), reasonCodes: ['nrpf', 'no-vacancy'] },
+    ])
+    expect(s.searches).toBe(2)
+    expect(s.reasons.map(r => [r.code, r.searches])).toEqual([['male-child-age', 1], ['pets', 1], ['nrpf', 1], ['no-vacancy', 1]])
+    expect(s.characteristics.map(c => [c.code, c.searches])).toEqual([
+      ['children', 1], ['boy-13-plus', 1], ['pets', 1], ['nrpf', 1], ['inside-area', 1],
+    ])
   })
 })

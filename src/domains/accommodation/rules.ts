@@ -665,3 +665,59 @@ export function occupancyFigures(units: readonly UnitForFigures[], stays: readon
     total: group([...units]),
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Summaries
+// ---------------------------------------------------------------------------------------------------------
+
+/** A unit's rules in a few words, for the vacancy board: "Women only", "Boys up to 12", "Dogs accepted". */
+export function unitRestrictions(unit: Omit<MatchUnit, 'spaces' | 'id' | 'name' | 'providerName' | 'districtCode' | 'districtName' | 'areaLabel' | 'isActive'>, names: NameLookup = {}): string[] {
+  const language = names.language ?? ((c: string) => c)
+  const out: string[] = []
+  const genders = unit.gendersAccepted.map(g => genderPlural[g])
+  out.push(genders.length === 1 ? `${genders[0]!.charAt(0).toUpperCase()}${genders[0]!.slice(1)} only` : `${listWords(genders).charAt(0).toUpperCase()}${listWords(genders).slice(1)}`)
+  if (unit.maxChildren === 0) out.push('No children')
+  else {
+    if (unit.maxMaleChildAge !== null) out.push(`Boys up to ${unit.maxMaleChildAge}`)
+    if (unit.maxChildren !== null) out.push(`Up to ${plural(unit.maxChildren, 'child', 'children')}`)
+  }
+  out.push(unit.petsAccepted.length ? `${listWords(unit.petsAccepted.map(p => petPlural[p]))} accepted`.replace(/^./, c => c.toUpperCase()) : 'No pets')
+  if (unit.nrpfAccepted) out.push('NRPF accepted')
+  if (unit.localConnection !== 'anywhere') out.push(localConnectionLabels[unit.localConnection])
+  if (unit.supportsSubstanceUse) out.push('Substance use support')
+  if (unit.supportsMentalHealth) out.push('Mental health support')
+  if (unit.languages.length) out.push(`Staff speak ${listWords(unit.languages.map(language))}`)
+  if (unit.byAndFor.length) out.push(`By and for ${listWords(unit.byAndFor.map(c => communityLabels[c]))} survivors`)
+  return out
+}
+
+/** What the households turned away had in common: the characteristics the needs assessment asks about. */
+export const unmetCharacteristics = [
+  { code: 'man', label: 'A man', test: (h: Household) => h.adultGender === 'man' },
+  { code: 'children', label: 'With children', test: (h: Household) => h.children.length > 0 },
+  { code: 'three-or-more-children', label: 'With 3 or more children', test: (h: Household) => h.children.length >= 3 },
+  { code: 'boy-13-plus', label: 'With a son aged 13 or over', test: (h: Household) => h.children.some(c => c.sex === 'male' && c.age >= 13) },
+  { code: 'pets', label: 'With a pet', test: (h: Household) => h.pets.length > 0 },
+  { code: 'wheelchair', label: 'Wheelchair user', test: (h: Household) => h.wheelchairUser },
+  { code: 'nrpf', label: 'No recourse to public funds', test: (h: Household) => h.nrpf },
+  { code: 'substance-use', label: 'Substance use support', test: (h: Household) => h.substanceUseSupport },
+  { code: 'mental-health', label: 'Mental health support', test: (h: Household) => h.mentalHealthSupport },
+  { code: 'language', label: 'Main language not English', test: (h: Household) => h.language !== null },
+  { code: 'inside-area', label: 'Fleeing within the area', test: (h: Household) => h.districtFledFrom !== null },
+] as const
+
+export function unmetNeedSummary(searches: readonly { household: Household; reasonCodes: readonly string[] }[]) {
+  const reasons = new Map<string, number>()
+  for (const s of searches) for (const code of new Set(s.reasonCodes)) reasons.set(code, (reasons.get(code) ?? 0) + 1)
+  return {
+    searches: searches.length,
+    /** For each reason: in how many of the searches some unit was ruled out for it. */
+    reasons: reasonCodes
+      .filter(code => reasons.has(code))
+      .map(code => ({ code, label: reasonCodeLabels[code], searches: reasons.get(code)! }))
+      .sort((a, b) => b.searches - a.searches),
+    characteristics: unmetCharacteristics
+      .map(c => ({ code: c.code, label: c.label, searches: searches.filter(s => c.test(s.household)).length }))
+      .filter(c => c.searches > 0),
+  }
+}
