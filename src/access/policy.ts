@@ -27,6 +27,14 @@ export const permissions = [
   'audit.read',
   'user.manage',
   'partnership.configure',
+  /** Survivor feedback: issue anonymous feedback links for a service (exit questionnaires): one's own agency's. */
+  'feedback.issue',
+  /** Survivor feedback: see suppressed aggregate results (a provider: its own service only). */
+  'feedback.results',
+  /** Survivor feedback: read individual anonymous responses (the independent evaluator only). */
+  'feedback.responses',
+  /** Survivor feedback: tag free-text themes; manage open links and themes (the independent evaluator). */
+  'feedback.evaluate',
   /** Safe accommodation: see the inventory (never addresses) and the vacancy board. */
   'accommodation.view',
   /** Search for a place, refer to a provider; the scope decides whose searches and referrals one sees. */
@@ -64,6 +72,8 @@ export const policy: Record<Role, Grants> = {
     'accommodation.view': 'partnership',
     'accommodation.search': 'team',
     'wha.refer': 'team',
+    'feedback.issue': 'agency',
+    'feedback.results': 'agency',
   },
   'idva-manager': {
     'referral.create': 'own',
@@ -77,6 +87,8 @@ export const policy: Record<Role, Grants> = {
     'accommodation.view': 'partnership',
     'accommodation.search': 'agency',
     'wha.refer': 'agency',
+    'feedback.issue': 'agency',
+    'feedback.results': 'agency',
   },
   'marac-coordinator': {
     'referral.read': 'partnership',
@@ -92,14 +104,21 @@ export const policy: Record<Role, Grants> = {
     'referral.create': 'own', 'referral.read': 'own',
     'accommodation.view': 'partnership', 'accommodation.search': 'agency', 'accommodation.manage': 'agency',
     'accommodation.address': 'agency', 'wha.refer': 'agency',
+    'feedback.issue': 'agency',
+    'feedback.results': 'agency',
   },
   'housing-officer': {
     'referral.create': 'own', 'referral.read': 'own',
     'accommodation.view': 'partnership', 'accommodation.search': 'agency', 'wha.refer': 'agency',
   },
-  'sanctuary-provider': { 'wha.deliver': 'agency' },
-  analyst: { 'report.read': 'partnership', 'report.drill': 'partnership', 'accommodation.view': 'partnership' },
-  commissioner: { 'report.read': 'partnership', 'accommodation.view': 'partnership' },
+  'sanctuary-provider': { 'wha.deliver': 'agency', 'feedback.issue': 'agency', 'feedback.results': 'agency' },
+  analyst: { 'report.read': 'partnership', 'report.drill': 'partnership', 'accommodation.view': 'partnership', 'feedback.results': 'partnership' },
+  commissioner: { 'report.read': 'partnership', 'accommodation.view': 'partnership', 'feedback.results': 'partnership' },
+  // Independent of the commissioned services: reads anonymous responses (never identities) and tags themes.
+  'independent-evaluator': {
+    'feedback.issue': 'partnership', 'feedback.results': 'partnership', 'feedback.responses': 'partnership',
+    'feedback.evaluate': 'partnership',
+  },
   administrator: { 'user.manage': 'partnership', 'audit.read': 'partnership', 'partnership.configure': 'partnership' },
 }
 

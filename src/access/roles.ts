@@ -13,6 +13,7 @@ export const roles = [
   'sanctuary-provider',
   'analyst',
   'commissioner',
+  'independent-evaluator',
   'administrator',
 ] as const
 
@@ -29,6 +30,7 @@ export const roleLabels: Record<Role, string> = {
   'sanctuary-provider': 'Sanctuary scheme provider',
   analyst: 'Analyst',
   commissioner: 'Commissioner',
+  'independent-evaluator': 'Independent evaluator',
   administrator: 'Administrator',
 }
 

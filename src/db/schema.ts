@@ -1,5 +1,6 @@
 import type { ColumnType, JSONColumnType } from 'kysely'
 import type { AccommodationTables } from '../domains/accommodation/tables.ts'
+import type { FeedbackTables } from '../domains/feedback/tables.ts'
 import type { CaseworkTables } from '../domains/referrals/tables.ts'
 
 /** Table types for Kysely. Keep in step with src/db/migrations. Dates are ISO strings (YYYY-MM-DD). */
@@ -266,7 +267,7 @@ export interface SealedDetailTable {
   created_by: string | null
 }
 
-export interface DB extends CaseworkTables, AccommodationTables {
+export interface DB extends CaseworkTables, AccommodationTables, FeedbackTables {
   partnership: PartnershipTable
   partnership_profile: PartnershipProfileTable
   district: DistrictTable

@@ -3,6 +3,7 @@ import * as createFoundation from './202611220700-create-foundation.ts'
 import * as auditPersonLookup from './202611291200-audit-person-lookup.ts'
 import * as casework from './202611291300-casework.ts'
 import * as safeAccommodation from './202611291400-safe-accommodation.ts'
+import * as survivorFeedback from './202611291500-survivor-feedback.ts'
 
 /** Every migration, by name. Names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '202611291200-audit-person-lookup': auditPersonLookup,
   '202611291300-casework': casework,
   '202611291400-safe-accommodation': safeAccommodation,
+  '202611291500-survivor-feedback': survivorFeedback,
 }
