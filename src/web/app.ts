@@ -25,6 +25,7 @@ import { signInRoutes } from '../domains/auth/routes.ts'
 import { userAdminRoutes } from '../domains/auth/userAdminRoutes.ts'
 import { caseRoutes } from '../domains/cases/routes.ts'
 import { NotFoundError } from '../domains/cases/service.ts'
+import { feedbackRoutes } from '../domains/feedback/routes.ts'
 import { referralRoutes } from '../domains/referrals/routes.ts'
 import { SESSION_COOKIE } from './cookies.ts'
 import { homeRoutes } from './homeRoutes.ts'
@@ -251,6 +252,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes, { services })
   await app.register(referralRoutes, { services })
   await app.register(accommodationRoutes, { services })
+  await app.register(feedbackRoutes, { services, config })
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
 
   return app as unknown as FastifyInstance

@@ -6,6 +6,7 @@ import { createAuditService } from '../domains/audit/queries.ts'
 import { createAuthService } from '../domains/auth/service.ts'
 import { createUserAdminService } from '../domains/auth/users.ts'
 import { createCaseService } from '../domains/cases/service.ts'
+import { createFeedbackService } from '../domains/feedback/service.ts'
 import { createProfileCache } from '../domains/partnership/service.ts'
 import { createReferralService } from '../domains/referrals/service.ts'
 
@@ -23,6 +24,7 @@ export function createServices(deps: { db: Kysely<DB>; clock: Clock; idleMinutes
     audit: createAuditService({ db }),
     referrals: createReferralService({ db, clock, profiles }),
     accommodation: createAccommodationService({ db, clock }),
+    feedback: createFeedbackService({ db, clock }),
   }
 }
 
