@@ -23,6 +23,7 @@ import { auditRoutes } from '../domains/audit/routes.ts'
 import { accountRoutes } from '../domains/auth/accountRoutes.ts'
 import { signInRoutes } from '../domains/auth/routes.ts'
 import { userAdminRoutes } from '../domains/auth/userAdminRoutes.ts'
+import { caseworkRoutes } from '../domains/cases/caseworkRoutes.ts'
 import { caseRoutes } from '../domains/cases/routes.ts'
 import { NotFoundError } from '../domains/cases/service.ts'
 import { feedbackRoutes } from '../domains/feedback/routes.ts'
@@ -251,6 +252,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(caseRoutes, { services })
   await app.register(auditRoutes, { services })
   await app.register(referralRoutes, { services })
+  await app.register(caseworkRoutes, { services })
   await app.register(accommodationRoutes, { services })
   await app.register(feedbackRoutes, { services, config })
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())

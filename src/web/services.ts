@@ -5,6 +5,7 @@ import { createAccommodationService } from '../domains/accommodation/service.ts'
 import { createAuditService } from '../domains/audit/queries.ts'
 import { createAuthService } from '../domains/auth/service.ts'
 import { createUserAdminService } from '../domains/auth/users.ts'
+import { createCaseworkService } from '../domains/cases/casework.ts'
 import { createCaseService } from '../domains/cases/service.ts'
 import { createFeedbackService } from '../domains/feedback/service.ts'
 import { createProfileCache } from '../domains/partnership/service.ts'
@@ -23,6 +24,7 @@ export function createServices(deps: { db: Kysely<DB>; clock: Clock; idleMinutes
     cases: createCaseService({ db }),
     audit: createAuditService({ db }),
     referrals: createReferralService({ db, clock, profiles }),
+    casework: createCaseworkService({ db, clock, profiles }),
     accommodation: createAccommodationService({ db, clock }),
     feedback: createFeedbackService({ db, clock }),
   }

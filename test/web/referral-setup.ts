@@ -76,3 +76,15 @@ export function referralBody(options: {
     risk: { assessedOn: options.assessedOn ?? options.referralDate, answers: answersWith(options.yes), comments: { 'very-frightened': 'Says she is terrified' } },
   }
 }
+
+/** Signs in through the API and returns a function that calls it with the bearer token. */
+export async function apiAs(app: import('fastify').FastifyInstance, email: string) {
+  const session = await app.inject({ method: 'POST', url: '/api/v1/sessions', payload: { email, password } })
+  if (session.statusCode !== 201) throw new Error(`API sign-in failed for ${email}: ${session.statusCode} ${session.body}`)
+  const token = session.json().token as string
+  return (method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
+    app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }), headers: { authorization: `Bearer ${token}`, ...headers } })
+}
+
+/** The value of a hidden input on a page. */
+export const hidden = (body: string, name: string): string => new RegExp(`name="${name}" value="([^"]*)"`).exec(body)?.[1] ?? ''

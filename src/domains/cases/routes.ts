@@ -1,8 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
+import type { Actor } from '../../access/actor.ts'
 import { can } from '../../access/policy.ts'
+import { labelOf } from '../../standard/codeLists.ts'
 import { formErrors } from '../../web/forms.ts'
 import type { Services } from '../../web/services.ts'
+import { activityLabel, closureReasons } from './caseworkRules.ts'
 import { NotFoundError } from './service.ts'
 
 const listQuery = z.object({
@@ -29,6 +32,27 @@ const caseListItem = {
 
 /** Case lists and records, as pages and as JSON. Row-level security decides which cases exist for the user. */
 export const caseRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  /** The casework sections of the case page (risk, contact, engagement, safety plan, needs, actions, notes, outcomes). */
+  const caseworkView = async (actor: Actor, caseId: string) => {
+    const work = await services.casework.details(actor, caseId)
+    const outcomes = work.outcomes
+    return {
+      work,
+      engagementText: (work.casework.engagementActivities ?? []).map(activityLabel).join(', ').toLowerCase(),
+      supportNeedsText: (work.casework.supportNeeds ?? []).map(n => labelOf('support_needs', n) ?? n).join(', '),
+      closureReasonText: closureReasons.find(r => r.code === work.casework.closureReason)?.label ?? work.casework.closureReason ?? '',
+      outcomeRows: outcomes ? [
+        ...outcomes.abuse.filter(a => a.result !== 'none').map(a => ({
+          key: { text: a.label },
+          value: { text: a.result === 'stopped' ? 'Stopped' : a.result === 'continued' ? 'Still happening at exit' : 'Started during support' },
+        })),
+        { key: { text: 'Feels safer at exit' }, value: { text: outcomes.feelsSafer === 'yes' ? 'Yes' : outcomes.feelsSafer === 'no' ? 'No' : 'Not known' } },
+        { key: { text: 'Quality of life' }, value: { text: outcomes.qualityOfLife.change === null ? 'Not measured at both ends'
+          : `${outcomes.qualityOfLife.intake} at intake, ${outcomes.qualityOfLife.exit} at exit (${outcomes.qualityOfLife.change >= 0 ? '+' : ''}${outcomes.qualityOfLife.change})` } },
+      ] : [],
+    }
+  }
+
   app.get('/cases', async (request, reply) => {
     const parsed = listQuery.safeParse(request.query)
     if (!parsed.success) return reply.code(400).view('errors/bad-request.njk', { message: 'The page or status in the address is not valid.' })
@@ -40,7 +64,8 @@ export const caseRoutes: FastifyPluginAsync<{ services: Services }> = async (app
   app.get<{ Params: { id: string } }>('/cases/:id', async (request, reply) => {
     if (!uuid.test(request.params.id)) throw new NotFoundError()
     const result = await services.cases.view(request.actor!, request.params.id)
-    return reply.view('cases/views/case.njk', { title: `Case ${result.case.reference}`, ...result })
+    return reply.view('cases/views/case.njk', { title: `Case ${result.case.reference}`, ...result, ...(await caseworkView(request.actor!, request.params.id)),
+      staleAction: (request.query as Record<string, string | undefined>).stale === 'action' })
   })
 
   // Break-glass: a user outside the named roles reads sealed details, giving a reason that is recorded.
@@ -50,12 +75,12 @@ export const caseRoutes: FastifyPluginAsync<{ services: Services }> = async (app
     if (reason.length < 10 || reason.length > 500) {
       const result = await services.cases.view(request.actor!, request.params.id)
       return reply.code(400).view('cases/views/case.njk', {
-        title: `Case ${result.case.reference}`, ...result, reason,
+        title: `Case ${result.case.reference}`, ...result, ...(await caseworkView(request.actor!, request.params.id)), reason,
         errors: formErrors([{ field: 'reason', message: 'Explain why you need to see the sealed details, in 10 to 500 characters' }]),
       })
     }
     const result = await services.cases.view(request.actor!, request.params.id, { breakGlassReason: reason })
-    return reply.view('cases/views/case.njk', { title: `Case ${result.case.reference}`, ...result, brokeGlass: true })
+    return reply.view('cases/views/case.njk', { title: `Case ${result.case.reference}`, ...result, ...(await caseworkView(request.actor!, request.params.id)), brokeGlass: true })
   })
 
   app.get('/api/v1/cases', {
