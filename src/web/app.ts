@@ -26,6 +26,7 @@ import { userAdminRoutes } from '../domains/auth/userAdminRoutes.ts'
 import { caseworkRoutes } from '../domains/cases/caseworkRoutes.ts'
 import { caseRoutes } from '../domains/cases/routes.ts'
 import { NotFoundError } from '../domains/cases/service.ts'
+import { maracRoutes } from '../domains/marac/routes.ts'
 import { feedbackRoutes } from '../domains/feedback/routes.ts'
 import { referralRoutes } from '../domains/referrals/routes.ts'
 import { SESSION_COOKIE } from './cookies.ts'
@@ -253,6 +254,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes, { services })
   await app.register(referralRoutes, { services })
   await app.register(caseworkRoutes, { services })
+  await app.register(maracRoutes, { services })
   await app.register(accommodationRoutes, { services })
   await app.register(feedbackRoutes, { services, config })
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())

@@ -7,6 +7,7 @@ import { createAuthService } from '../domains/auth/service.ts'
 import { createUserAdminService } from '../domains/auth/users.ts'
 import { createCaseworkService } from '../domains/cases/casework.ts'
 import { createCaseService } from '../domains/cases/service.ts'
+import { createMaracService } from '../domains/marac/service.ts'
 import { createFeedbackService } from '../domains/feedback/service.ts'
 import { createProfileCache } from '../domains/partnership/service.ts'
 import { createReferralService } from '../domains/referrals/service.ts'
@@ -25,6 +26,7 @@ export function createServices(deps: { db: Kysely<DB>; clock: Clock; idleMinutes
     audit: createAuditService({ db }),
     referrals: createReferralService({ db, clock, profiles }),
     casework: createCaseworkService({ db, clock, profiles }),
+    marac: createMaracService({ db, clock, profiles }),
     accommodation: createAccommodationService({ db, clock }),
     feedback: createFeedbackService({ db, clock }),
   }
