@@ -1,0 +1,184 @@
+import type { Kysely } from 'kysely'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { DB } from '../src/db/schema.ts'
+import { createUnit } from '../src/domains/accommodation/inventory.ts'
+import { hashPassword } from '../src/domains/auth/passwords.ts'
+import { axeContextOptions, checkAccessibility, describeInBrowser, launchBrowser, startTestServer, type TestServer } from '../test/support/browser.ts'
+import { engineUnderTest } from '../test/support/database.ts'
+import { factories } from '../test/support/factories.ts'
+
+/**
+ * The safe accommodation journey of issue 5 in Chromium, with axe-core on every page visited:
+ * a search that finds nothing (kept as unmet need), the refuges excluded each with its reason and a
+ * dispersed unit offered, a referral accepted and a placement recorded (the board changes at once), and
+ * a referrer who never sees an address and is refused, with an audit entry, when asking for one.
+ */
+const password = 'correct horse battery staple'
+const journey = { timeout: 180_000 }
+const REFUGE_ADDRESS = '14 Kingfisher Lane (synthetic)'
+
+async function seed(db: Kysely<DB>) {
+  const f = factories(db)
+  const { partnershipId } = await f.newPartnership()
+  await db.insertInto('district').values(['east', 'west'].map(code => ({
+    partnership_id: partnershipId, code, name: code === 'east' ? 'East' : 'West',
+    population_all: 50_000, population_16plus: 40_000, population_females_16plus: 20_000, population_source: 'synthetic',
+  }))).execute()
+  const passwordHash = await hashPassword(password)
+  const agencies = {
+    housing: await f.newAgency(partnershipId, 'housing'),
+    police: await f.newAgency(partnershipId, 'police'),
+    refugeA: await f.newAgency(partnershipId, 'refuge-provider'),
+    refugeB: await f.newAgency(partnershipId, 'refuge-provider'),
+    dispersed: await f.newAgency(partnershipId, 'specialist-da-service'),
+  }
+  const users = {
+    housing: (await f.newUser(partnershipId, { agencyId: agencies.housing, roles: ['housing-officer'], passwordHash })).email,
+    referrer: (await f.newUser(partnershipId, { agencyId: agencies.police, roles: ['referrer'], passwordHash })).email,
+    provider: (await f.newUser(partnershipId, { agencyId: agencies.dispersed, roles: ['safe-accommodation-worker'], passwordHash })).email,
+  }
+  const refuge12 = await createUnit(db, partnershipId, {
+    providerAgencyId: agencies.refugeA, name: 'Kingfisher refuge', type: 'refuge', districtCode: 'east', areaLabel: 'Eastwick',
+    maxMaleChildAge: 12, rooms: [{ childBeds: 3 }, { childBeds: 2, wheelchairAccessible: true }],
+    address: { lines: [REFUGE_ADDRESS, 'Eastwick'], postcode: 'ZZ1 1AA' },
+  })
+  const refuge13 = await createUnit(db, partnershipId, {
+    providerAgencyId: agencies.refugeB, name: 'Heron refuge', type: 'refuge', districtCode: 'west', areaLabel: 'Westford',
+    maxMaleChildAge: 13, petsAccepted: ['small-caged'], rooms: [{ childBeds: 3 }],
+  })
+  const dispersed = await createUnit(db, partnershipId, {
+    providerAgencyId: agencies.dispersed, name: 'Otter Close house', type: 'dispersed', districtCode: 'west', areaLabel: 'Westford',
+    gendersAccepted: ['woman', 'man', 'non-binary'], petsAccepted: ['dog', 'cat'],
+    rooms: [{ label: 'Whole house', childBeds: 4, status: 'out-of-use', statusReason: 'Being redecorated' }],
+    address: { lines: ['3 Otter Close (synthetic)', 'Westford'], postcode: 'ZZ3 3CC' },
+  })
+  return { partnershipId, users, refuge12: refuge12.unitId, refuge13: refuge13.unitId, dispersed: dispersed.unitId }
+}
+
+describeInBrowser(`safe accommodation in Chromium on ${engineUnderTest}`, () => {
+  let server: TestServer<Awaited<ReturnType<typeof seed>>>
+  let browser: Browser
+  const contexts: BrowserContext[] = []
+
+  beforeAll(async () => {
+    server = await startTestServer({ seed })
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {})
+    await browser?.close()
+    await server?.close()
+  })
+
+  async function signedIn(email: string): Promise<Page> {
+    const context = await browser.newContext({ ...axeContextOptions, baseURL: server.url })
+    contexts.push(context)
+    const page = await context.newPage()
+    await page.goto('/sign-in')
+    await page.fill('#email', email)
+    await page.fill('#password', password)
+    await Promise.all([page.waitForURL(u => u.pathname === '/'), page.getByRole('button', { name: 'Sign in' }).click()])
+    return page
+  }
+
+  /** Runs an action that loads a new page, and waits for that page (styles included) to load. */
+  const click = async (page: Page, action: () => Promise<void>) => {
+    await Promise.all([page.waitForEvent('load'), action()])
+  }
+
+  async function describeHousehold(page: Page) {
+    await page.getByLabel('Woman', { exact: true }).check()
+    await page.fill('#child-1-age', '14')
+    await page.selectOption('#child-1-sex', 'male')
+    await page.fill('#child-2-age', '6')
+    await page.selectOption('#child-2-sex', 'female')
+    await page.getByLabel('Dog', { exact: true }).check()
+    await page.selectOption('#districtFledFrom', 'north')
+  }
+
+  it('a housing officer finds a place, a provider accepts and places, the board changes, and addresses stay sealed', journey, async () => {
+    const { users, refuge12, refuge13, dispersed } = server.seeded
+    const housing = await signedIn(users.housing)
+
+    // 1. The board, then a search that finds nothing: kept as unmet need.
+    await click(housing, () => housing.getByRole('link', { name: 'Safe accommodation' }).first().click())
+    expect(new URL(housing.url()).pathname).toBe('/accommodation')
+    await checkAccessibility(housing, { soft: true, label: 'vacancy board' })
+    await click(housing, () => housing.getByRole('button', { name: 'Find a place for a household' }).click())
+    await checkAccessibility(housing, { soft: true, label: 'search form' })
+    await click(housing, () => housing.getByRole('button', { name: 'Search' }).click())
+    await expect.poll(() => housing.locator('.govuk-error-summary').isVisible()).toBe(true)
+    await checkAccessibility(housing, { soft: true, label: 'search form with errors' })
+    await describeHousehold(housing)
+    await click(housing, () => housing.getByRole('button', { name: 'Search' }).click())
+    await expect.poll(() => housing.locator('h1').innerText()).toBe('Nothing suitable is free now')
+    const unmetUrl = new URL(housing.url()).pathname
+    await checkAccessibility(housing, { soft: true, label: 'results with nothing suitable' })
+
+    // The provider brings the dispersed house back into use.
+    const provider = await signedIn(users.provider)
+    await provider.goto(`/accommodation/units/${dispersed}`)
+    await checkAccessibility(provider, { soft: true, label: 'unit page (provider)' })
+    await provider.getByText('Change Whole house').click()
+    await provider.locator('select[id^="status-"]').first().selectOption('available')
+    await provider.locator('input[id^="reason-"]').first().fill('')
+    await click(provider, () => provider.getByRole('button', { name: 'Save Whole house' }).click())
+    await expect.poll(() => provider.locator('[data-testid="rooms"]').innerText()).toContain('Free')
+
+    // 2. The same household again: the refuges excluded with their reasons, the dispersed unit offered.
+    await click(housing, () => housing.getByRole('link', { name: 'Search again with changes' }).click())
+    expect(await housing.inputValue('#child-1-age')).toBe('14')
+    await click(housing, () => housing.getByRole('button', { name: 'Search' }).click())
+    await expect.poll(() => housing.locator('h1').innerText()).toBe('1 suitable unit with a room free')
+    expect(await housing.locator(`[data-testid="unsuitable-${refuge12}"]`).innerText()).toContain('son aged 14: this refuge accepts boys up to 12')
+    expect(await housing.locator(`[data-testid="unsuitable-${refuge12}"]`).innerText()).toContain('a dog: this refuge does not accept pets')
+    expect(await housing.locator(`[data-testid="unsuitable-${refuge13}"]`).innerText()).toContain('son aged 14: this refuge accepts boys up to 13')
+    expect(await housing.locator(`[data-testid="suitable-${dispersed}"]`).isVisible()).toBe(true)
+    await checkAccessibility(housing, { soft: true, label: 'results with a suitable unit' })
+    await click(housing, () => housing.locator(`[data-testid="refer-${dispersed}"]`).click())
+    await expect.poll(() => housing.locator('[data-testid="referral-status"]').innerText()).toBe('Pending')
+    const referralPath = new URL(housing.url()).pathname
+    await checkAccessibility(housing, { soft: true, label: 'referral sent' })
+
+    // The provider accepts, holding the house, and records the move-in.
+    await provider.goto('/accommodation/referrals')
+    await checkAccessibility(provider, { soft: true, label: 'referrals (provider)' })
+    await provider.goto(referralPath)
+    await provider.getByLabel(/Whole house/).check()
+    await checkAccessibility(provider, { soft: true, label: 'referral decision' })
+    await click(provider, () => provider.getByRole('button', { name: 'Accept and hold the room' }).click())
+    await expect.poll(() => provider.locator('[data-testid="referral-status"]').innerText()).toBe('Accepted')
+    await click(provider, () => provider.getByRole('button', { name: 'Record move-in' }).click())
+    await expect.poll(() => provider.locator('h1').innerText()).toContain('Placement at Otter Close house')
+    await checkAccessibility(provider, { soft: true, label: 'placement' })
+
+    // The board and occupancy change at once.
+    await housing.goto('/accommodation')
+    expect(await housing.locator(`[data-testid="free-${dispersed}"]`).innerText()).toContain('1 occupied')
+    await provider.goto('/accommodation/occupancy?period=30-days')
+    expect(await provider.locator(`[data-testid="occupancy-${dispersed}"]`).innerText()).toContain('1 of 30 room-nights')
+    await checkAccessibility(provider, { soft: true, label: 'occupancy' })
+
+    // 3. The earlier search that found nothing is listed as unmet need.
+    await click(housing, () => housing.getByRole('link', { name: 'Unmet need' }).click())
+    const unmetId = unmetUrl.split('/').pop()!
+    expect(await housing.locator(`[data-testid="unmet-${unmetId}"]`).innerText()).toContain('A woman with a son aged 14, a daughter aged 6 and a dog')
+    await checkAccessibility(housing, { soft: true, label: 'unmet need' })
+
+    // 4. A referrer never sees a refuge address; asking for it directly is refused and recorded.
+    const referrer = await signedIn(users.referrer)
+    await referrer.goto('/accommodation')
+    expect(await referrer.content()).not.toContain(REFUGE_ADDRESS)
+    await referrer.goto(`/accommodation/units/${refuge12}`)
+    expect(await referrer.content()).not.toContain(REFUGE_ADDRESS)
+    expect(await referrer.locator('main').innerText()).toContain('Sealed: only the provider’s staff and the safe accommodation manager can see it')
+    await checkAccessibility(referrer, { soft: true, label: 'unit page (referrer)' })
+    const refused = await referrer.goto(`/accommodation/units/${refuge12}/address`)
+    expect(refused?.status()).toBe(404)
+    expect(await referrer.content()).not.toContain(REFUGE_ADDRESS)
+    const audit = await server.db.db.selectFrom('audit_event').where('action', '=', 'SEALED_READ_REFUSED').where('subject_id', '=', refuge12)
+      .select('actor_user_id').execute()
+    expect(audit).toHaveLength(1)
+  })
+})
