@@ -29,6 +29,7 @@ import { NotFoundError } from '../domains/cases/service.ts'
 import { maracRoutes } from '../domains/marac/routes.ts'
 import { feedbackRoutes } from '../domains/feedback/routes.ts'
 import { referralRoutes } from '../domains/referrals/routes.ts'
+import { riskRoutes } from '../domains/risk/routes.ts'
 import { SESSION_COOKIE } from './cookies.ts'
 import { homeRoutes } from './homeRoutes.ts'
 import { navigationFor } from './navigation.ts'
@@ -255,6 +256,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(referralRoutes, { services })
   await app.register(caseworkRoutes, { services })
   await app.register(maracRoutes, { services })
+  await app.register(riskRoutes, { services })
   await app.register(accommodationRoutes, { services })
   await app.register(feedbackRoutes, { services, config })
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())

@@ -11,6 +11,7 @@ import { createMaracService } from '../domains/marac/service.ts'
 import { createFeedbackService } from '../domains/feedback/service.ts'
 import { createProfileCache } from '../domains/partnership/service.ts'
 import { createReferralService } from '../domains/referrals/service.ts'
+import { createRiskService } from '../domains/risk/service.ts'
 
 /** The application's services, built once over one database and handed to every route. */
 export function createServices(deps: { db: Kysely<DB>; clock: Clock; idleMinutes: number }) {
@@ -27,6 +28,7 @@ export function createServices(deps: { db: Kysely<DB>; clock: Clock; idleMinutes
     referrals: createReferralService({ db, clock, profiles }),
     casework: createCaseworkService({ db, clock, profiles }),
     marac: createMaracService({ db, clock, profiles }),
+    risk: createRiskService({ db, clock, profiles }),
     accommodation: createAccommodationService({ db, clock }),
     feedback: createFeedbackService({ db, clock }),
   }
