@@ -1,0 +1,341 @@
+/**
+ * The first benchmark: 50 concurrent users against the sign-in page and against an authenticated JSON
+ * list of 25 cases out of 10,000, on embedded PGlite and on a PostgreSQL server, in one run.
+ *
+ *   npm run bench                         # both engines, 10 s a scenario, writes docs/performance.md
+ *   node bench/run.ts --engines postgres --duration 5 --no-write
+ *
+ * Options: --engines pglite,postgres  --duration SECONDS (10)  --warmup SECONDS (3)  --connections N (50)
+ *          --cases N (10000)  --postgres URL (BENCH_POSTGRES_URL, or postgres://postgres@127.0.0.1:5432/postgres)
+ *          --no-write (print only)  --out FILE (docs/performance.md)
+ *
+ * Each engine gets a database of its own: PGlite in a temporary directory, and on the server a database
+ * created for the run and dropped afterwards. Hearth runs in a child process (bench/server.ts) so that
+ * autocannon does not share its event loop. Every case-list request writes a CASE_LIST_VIEW audit row:
+ * that is intended, and part of what is measured.
+ */
+import { execFileSync, fork } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import autocannon, { type Result } from 'autocannon'
+import pg from 'pg'
+import type { Message, Profile, Ready, ServerOptions, Stats } from './server.ts'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const root = path.resolve(here, '..')
+
+const { values: args } = parseArgs({
+  options: {
+    engines: { type: 'string', default: 'pglite,postgres' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    cases: { type: 'string', default: '10000' },
+    postgres: { type: 'string', default: process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'no-write': { type: 'boolean', default: false },
+    out: { type: 'string', default: path.join(root, 'docs/performance.md') },
+  },
+})
+const engines = args.engines.split(',').map(e => e.trim()).filter(Boolean) as ('pglite' | 'postgres')[]
+const duration = Number(args.duration)
+const warmup = Number(args.warmup)
+const connections = Number(args.connections)
+const caseCount = Number(args.cases)
+const pageSize = 25
+const pages = Math.ceil(caseCount / pageSize)
+const middlePage = Math.ceil(pages / 2)
+for (const engine of engines) if (engine !== 'pglite' && engine !== 'postgres') throw new Error(`Unknown engine ${engine}: use pglite and/or postgres`)
+
+type Row = { engine: string; scenario: string; result: Result }
+type EngineRun = { engine: string; ready: Ready; profile: Profile; stats: Stats; rows: Row[] }
+
+const log = (line: string) => console.log(`[bench] ${line}`)
+
+/** Starts bench/server.ts over a fresh database for one engine; returns a handle and a cleanup. */
+async function startEngine(engine: 'pglite' | 'postgres') {
+  const options: ServerOptions = { cases: caseCount }
+  let cleanup: () => Promise<void>
+  let where: string
+  if (engine === 'pglite') {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-bench-'))
+    options.dataDir = dataDir
+    where = `PGlite at ${dataDir}`
+    cleanup = async () => fs.rmSync(dataDir, { recursive: true, force: true })
+  } else {
+    const name = `hearth_bench_${randomBytes(4).toString('hex')}`
+    const admin = new pg.Client({ connectionString: args.postgres })
+    await admin.connect()
+    await admin.query(`CREATE DATABASE ${name}`)
+    await admin.end()
+    const url = new URL(args.postgres)
+    url.pathname = `/${name}`
+    options.databaseUrl = url.toString()
+    where = `PostgreSQL database ${name} at ${url.host}`
+    cleanup = async () => {
+      const c = new pg.Client({ connectionString: args.postgres })
+      await c.connect()
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await c.end()
+    }
+  }
+  log(`${engine}: ${where}; migrating and seeding ${caseCount.toLocaleString('en-GB')} cases`)
+  const child = fork(path.join(here, 'server.ts'), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const waiting = new Map<string, (message: unknown) => void>()
+  let failed: ((error: Error) => void) | undefined
+  child.on('message', (message: { kind: string; message?: string }) => {
+    if (message.kind === 'error') failed?.(new Error(`bench server (${engine}): ${message.message}`))
+    waiting.get(message.kind)?.(message)
+    waiting.delete(message.kind)
+  })
+  const exited = new Promise<void>(resolve => child.on('exit', () => resolve()))
+  child.on('exit', code => { if (code) failed?.(new Error(`bench server (${engine}) exited with ${code}`)) })
+  const expect = <T>(kind: string) =>
+    new Promise<T>((resolve, reject) => {
+      failed = reject
+      waiting.set(kind, m => resolve(m as T))
+    })
+  const request = <T>(message: Message, kind: string) => {
+    const answer = expect<T>(kind)
+    child.send(message)
+    return answer
+  }
+  let stopping: Promise<void> | undefined
+  try {
+    const ready = await expect<Ready>('ready')
+    return {
+      ready,
+      request,
+      stop() {
+        stopping ??= (async () => {
+          if (child.connected) child.send({ kind: 'stop' } satisfies Message)
+          await Promise.race([exited, new Promise(resolve => setTimeout(resolve, 10_000))])
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+          await exited
+          await cleanup()
+        })()
+        return stopping
+      },
+    }
+  } catch (error) {
+    child.kill('SIGKILL')
+    await cleanup()
+    throw error
+  }
+}
+
+async function signIn(ready: Ready): Promise<string> {
+  const response = await fetch(`${ready.url}/api/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: ready.email, password: ready.password }),
+  })
+  if (response.status !== 201) throw new Error(`POST /api/v1/sessions answered ${response.status}: ${await response.text()}`)
+  return ((await response.json()) as { token: string }).token
+}
+
+async function sanityCheck(ready: Ready, token: string) {
+  const page = await fetch(`${ready.url}/api/v1/cases?page=${middlePage}`, { headers: { authorization: `Bearer ${token}` } })
+  const body = (await page.json()) as { rows: unknown[]; total: number }
+  if (page.status !== 200 || body.rows.length !== pageSize || body.total !== caseCount) {
+    throw new Error(`GET /api/v1/cases?page=${middlePage}: status ${page.status}, ${body.rows?.length} rows of ${body.total}; expected ${pageSize} of ${caseCount}`)
+  }
+  const signInPage = await fetch(`${ready.url}/sign-in`)
+  if (signInPage.status !== 200 || !(await signInPage.text()).includes('Sign in to Hearth')) throw new Error(`GET /sign-in answered ${signInPage.status}`)
+}
+
+/**
+ * autocannon stops at the deadline without waiting for the requests in flight: wait until Hearth answers
+ * /healthz (which queries the database, through the same pool) promptly again before the next scenario.
+ */
+async function drain(url: string) {
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    const start = performance.now()
+    await fetch(`${url}/healthz`).then(r => r.arrayBuffer())
+    if (performance.now() - start < 100) return
+    await new Promise(resolve => setTimeout(resolve, 250))
+  }
+  log('warning: Hearth was still busy 120 s after the load stopped')
+}
+
+const randomPage = () => 1 + Math.floor(Math.random() * pages)
+
+function load(url: string, scenario: 'sign-in' | 'case-list', token: string, seconds: number) {
+  if (scenario === 'sign-in') return autocannon({ url: `${url}/sign-in`, connections, duration: seconds, timeout: 30 })
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    timeout: 30,
+    headers: { authorization: `Bearer ${token}` },
+    // A different page of 25 on every request, across all 400.
+    requests: [{ method: 'GET', setupRequest: request => ({ ...request, path: `/api/v1/cases?page=${randomPage()}` }) }],
+  })
+}
+
+const scenarios = {
+  'sign-in': 'GET /sign-in',
+  'case-list': `GET /api/v1/cases?page=1..${pages} (25 of ${caseCount.toLocaleString('en-GB')}, bearer)`,
+} as const
+
+/** Interrupted (Ctrl-C): stop the server and drop its database before leaving. */
+let stopCurrent: (() => Promise<void>) | undefined
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: cleaning up`)
+    void (stopCurrent?.() ?? Promise.resolve()).finally(() => process.exit(130))
+  })
+}
+
+async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineRun> {
+  const server = await startEngine(engine)
+  stopCurrent = server.stop
+  try {
+    const { ready } = server
+    log(`${engine}: PostgreSQL ${ready.serverVersion}; migrations ${(ready.timings.migrateMs / 1000).toFixed(1)} s, seed ${(ready.timings.seedMs / 1000).toFixed(1)} s; serving at ${ready.url}`)
+    const token = await signIn(ready)
+    await sanityCheck(ready, token)
+    log(`${engine}: serial profile of one case-list request (page ${middlePage})`)
+    const profile = await server.request<Profile>({ kind: 'profile', token, page: middlePage, iterations: 50 }, 'profile')
+    const rows: Row[] = []
+    for (const scenario of ['sign-in', 'case-list'] as const) {
+      if (warmup > 0) {
+        await load(ready.url, scenario, token, warmup)
+        await drain(ready.url)
+      }
+      log(`${engine}: ${scenarios[scenario]}: ${connections} connections for ${duration} s`)
+      const result = await load(ready.url, scenario, token, duration)
+      rows.push({ engine, scenario, result })
+      await drain(ready.url)
+      log(`${engine}: ${scenario}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${Math.round(result.requests.average)} req/s, ${result.errors} errors, ${result.non2xx} non-2xx`)
+    }
+    const stats = await server.request<Stats>({ kind: 'stats' }, 'stats')
+    return { engine, ready, profile, stats, rows }
+  } finally {
+    stopCurrent = undefined
+    await server.stop()
+  }
+}
+
+function machine() {
+  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : ''
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown'
+  const pgliteVersion = (JSON.parse(fs.readFileSync(path.join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version
+  const autocannonVersion = (JSON.parse(fs.readFileSync(path.join(root, 'node_modules/autocannon/package.json'), 'utf8')) as { version: string }).version
+  let commit = 'unknown'
+  try {
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    commit = git('rev-parse', '--short', 'HEAD')
+    const dirty = git('status', '--porcelain')
+    if (dirty) commit += ` plus ${dirty.split('\n').length} uncommitted or untracked file(s) in the working tree`
+  } catch { /* not a git checkout */ }
+  return {
+    commit,
+    cpu: model,
+    cores: os.availableParallelism(),
+    ramGiB: (os.totalmem() / 1024 ** 3).toFixed(1),
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+    node: process.version,
+    pgliteVersion,
+    autocannonVersion,
+  }
+}
+
+const ms = (n: number) => (Number.isInteger(n) ? `${n}` : n.toFixed(1))
+
+function table(runs: EngineRun[]): string[] {
+  const lines = [
+    '| Engine | Scenario | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | Requests/s (mean) | Requests | Errors | Non-2xx |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ]
+  for (const run of runs) {
+    for (const { scenario, result } of run.rows) {
+      const engineName = run.engine === 'pglite' ? `PGlite (PostgreSQL ${run.ready.serverVersion}, embedded)` : `PostgreSQL ${run.ready.serverVersion} (server)`
+      lines.push(
+        `| ${engineName} | ${scenarios[scenario as keyof typeof scenarios]} | ${ms(result.latency.p50)} | ${ms(result.latency.p90)} | ${ms(result.latency.p99)} | ${ms(result.latency.max)} | ${Math.round(result.requests.average).toLocaleString('en-GB')} | ${result.requests.total?.toLocaleString('en-GB') ?? ''} | ${result.errors} | ${result.non2xx} |`,
+      )
+    }
+  }
+  return lines
+}
+
+function report(runs: EngineRun[], command: string, started: Date): string {
+  const m = machine()
+  const lines = [
+    `Run on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`${command}\`.`,
+    '',
+    `- Code: commit ${m.commit}`,
+    `- Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}`,
+    `- Node ${m.node}; autocannon ${m.autocannonVersion}; PGlite ${m.pgliteVersion}${runs.find(r => r.engine === 'pglite') ? ` (PostgreSQL ${runs.find(r => r.engine === 'pglite')!.ready.serverVersion} in WebAssembly)` : ''}; PostgreSQL server ${runs.find(r => r.engine === 'postgres')?.ready.serverVersion ?? 'not run'}`,
+    `- Load: ${connections} connections, ${warmup} s warm-up (not recorded) then ${duration} s a scenario; ${caseCount.toLocaleString('en-GB')} cases visible to one IDVA manager; Hearth in production mode in its own process, request logs at info to /dev/null, pg pool of 10 connections`,
+    '',
+    ...table(runs),
+    '',
+  ]
+  for (const run of runs) {
+    lines.push(
+      `Serial profile on ${run.engine} (one request at a time, before the load; median and 90th percentile of up to 50 runs):`,
+      '',
+      '| Step | Runs | Median (ms) | p90 (ms) |',
+      '|---|--:|--:|--:|',
+      ...run.profile.steps.map(s => `| ${s.step} | ${s.runs} | ${s.medianMs.toFixed(2)} | ${s.p90Ms.toFixed(2)} |`),
+      '',
+      `Audit rows written during the ${run.engine} run: ${Object.entries(run.stats.auditByAction).map(([a, n]) => `${a} ${n.toLocaleString('en-GB')}`).join(', ')}.`,
+      '',
+      `<details><summary>Plan of the page-${middlePage} query on ${run.engine}, as hearth_app with row-level security</summary>`,
+      '',
+      '```',
+      run.profile.explain ?? '',
+      '```',
+      '',
+      '</details>',
+      '',
+    )
+  }
+  return lines.join('\n')
+}
+
+const START = '<!-- bench:results:start (written by bench/run.ts; do not edit by hand) -->'
+const END = '<!-- bench:results:end -->'
+
+function write(file: string, results: string) {
+  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
+  const block = `${START}\n${results}\n${END}`
+  const a = existing.indexOf(START.slice(0, 24))
+  const b = existing.indexOf(END)
+  const next = a >= 0 && b > a
+    ? `${existing.slice(0, a)}${block}${existing.slice(b + END.length)}`
+    : `${existing || '# Performance\n\n## Latest results\n\n'}${block}\n`
+  fs.writeFileSync(file, next)
+}
+
+async function main() {
+  const started = new Date()
+  const argv = process.argv.slice(2).join(' ')
+  const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv ? ` -- ${argv}` : ''}` : `node bench/run.ts${argv ? ` ${argv}` : ''}`
+  const runs: EngineRun[] = []
+  for (const engine of engines) runs.push(await runEngine(engine))
+  console.log('')
+  console.log(table(runs).join('\n'))
+  console.log('')
+  for (const run of runs) {
+    console.log(`Serial profile, ${run.engine}:`)
+    for (const s of run.profile.steps) console.log(`  ${s.step.padEnd(52)} median ${s.medianMs.toFixed(2).padStart(8)} ms   p90 ${s.p90Ms.toFixed(2).padStart(8)} ms`)
+    if (process.env.BENCH_PRINT_PLAN) console.log(run.profile.explain)
+  }
+  if (!args['no-write']) {
+    write(args.out, report(runs, command, started))
+    log(`results written to ${path.relative(process.cwd(), args.out)}`)
+  }
+  log(`done in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`)
+}
+
+main().catch(error => {
+  console.error(error)
+  process.exit(1)
+})
