@@ -7,6 +7,9 @@
  *   These pages have their own layout, error and not-found pages: nothing says what the site is about.
  * - /feedback/...: staff pages (the Hearth layout): issuing links, results, the evaluator's responses.
  */
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Actor } from '../../access/actor.ts'
 import { can, type Permission, scopeFor } from '../../access/policy.ts'
@@ -40,6 +43,27 @@ import { isLanguage, languageName, languages, negotiateLanguage, type Translate,
 export const VISIT_COOKIE = 'sid'
 /** Where Exit this page goes: a neutral, everyday site. */
 export const EXIT_URL = 'https://www.bbc.co.uk/weather'
+
+const govukDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../node_modules/govuk-frontend/dist/govuk')
+
+/**
+ * GOV.UK Frontend's stylesheet and script for the survey, served under /s so the pages need nothing from
+ * the staff side (and keep working on a host of their own). The stylesheet is served without its
+ * @font-face rules: the pages use the phone's own Arial, which is lighter on a cheap data plan and does
+ * not look like a government site.
+ */
+const surveyAssets = {
+  'style.css': {
+    type: 'text/css; charset=utf-8',
+    body: fs.readFileSync(path.join(govukDist, 'govuk-frontend.min.css'), 'utf8')
+      .replace(/@font-face\{[^}]*\}/g, '')
+      .replace(/\/\*# sourceMappingURL=[^*]*\*\/\s*$/, ''),
+  },
+  'script.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: fs.readFileSync(path.join(govukDist, 'govuk-frontend.min.js'), 'utf8').replace(/\/\/# sourceMappingURL=\S+\s*$/, ''),
+  },
+} as const
 
 export const feedbackRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = async (app, options) => {
   await app.register(survivorRoutes, { ...options, prefix: '/s' })
@@ -83,6 +107,11 @@ const survivorRoutes: FastifyPluginAsync<{ services: Services; config: Config }>
     return message(reply, 500, lang, 'problem', ['problem.body'])
   })
   app.setNotFoundHandler(async (request, reply) => notWorking(reply, languageOf(request), 404))
+
+  for (const [name, asset] of Object.entries(surveyAssets)) {
+    app.get(`/${name}`, { config: publicRoute }, async (_request, reply) =>
+      reply.header('content-type', asset.type).header('cache-control', 'public, max-age=86400').send(asset.body))
+  }
 
   app.get('/done', { config: publicRoute }, async (request, reply) => {
     const lang = languageOf(request)
