@@ -189,7 +189,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Pages need a signed-in user unless marked public; the API answers 401 instead of redirecting.
   app.addHook('preHandler', async (request, reply) => {
-    if (request.routeOptions.config.public || !request.routeOptions.url) return
+    if (request.routeOptions.config.public || !request.routeOptions.url || request.url.startsWith('/assets/')) return
     if (request.actor) return
     if (request.url.startsWith('/api/')) {
       return reply.code(401).send({ error: 'unauthorised', message: 'Sign in first: POST /api/v1/sessions' })
@@ -210,7 +210,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // What every page's layout needs.
   app.addHook('preHandler', async (request, reply) => {
-    if (request.url.startsWith('/api/')) return
+    if (request.url.startsWith('/api/') || request.url.startsWith('/assets/')) return
     const nonce = (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script
     reply.locals = {
       cspNonce: nonce,

@@ -40,6 +40,21 @@ describe(`signing in and out on ${engineUnderTest}`, () => {
     expect(response.headers['referrer-policy']).toBe('no-referrer')
   })
 
+  it('serves the stylesheets, fonts and scripts to visitors who have not signed in', async () => {
+    for (const [url, type] of [
+      ['/assets/govuk/govuk-frontend.min.css', 'text/css'],
+      ['/assets/moj/moj-frontend.min.css', 'text/css'],
+      ['/assets/hearth/hearth.css', 'text/css'],
+      ['/assets/hearth/init.js', 'application/javascript'],
+      ['/assets/govuk/govuk-frontend.min.js', 'application/javascript'],
+      ['/assets/images/favicon.ico', 'image/'],
+    ] as const) {
+      const response = await client(app).get(url)
+      expect(response.statusCode, url).toBe(200)
+      expect(String(response.headers['content-type']), url).toContain(type)
+    }
+  })
+
   it('sends a signed-out visitor to the sign-in page', async () => {
     const response = await client(app).get('/cases')
     expect(response.statusCode).toBe(303)
