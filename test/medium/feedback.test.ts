@@ -146,6 +146,27 @@ describe(`survivor feedback in the database on ${engineUnderTest}`, () => {
     expect(await service.page(second.cookie, undefined)).toEqual({ kind: 'expired' })
   })
 
+  it('takes a young person through the plainer survey, about the services they choose', async () => {
+    const issued = await service.issueLink(idva, { kind: 'single-use', purpose: 'case-closure', audience: 'young-person' })
+    const opened = await service.openLink(issued.token, 'en')
+    if (opened.kind !== 'visit') throw new Error('should open')
+    const start = await service.page(opened.cookie, undefined)
+    if (start.kind !== 'page') throw new Error('should show')
+    expect(start.page.ctx.survey.code).toBe('young-person-2026.1')
+    expect(start.page.pages).toEqual(['start', 'services', 'service.idva', 'general.future', 'check'])
+    await service.answer(opened.cookie, { p: '0', action: 'next' })
+    await service.answer(opened.cookie, { p: '1', action: 'next', groups: ['idva', 'school'] })
+    const school = await service.page(opened.cookie, 3)
+    if (school.kind !== 'page') throw new Error('should show')
+    expect(school.page.pages[3]).toBe('service.school')
+    // A page not reached yet cannot be skipped to: the furthest page reached is shown instead.
+    expect(school.page.spec).toMatchObject({ kind: 'service', group: 'idva' })
+    // A 5-point answer is not on the young people's 4-point scale.
+    const wrong = await service.answer(opened.cookie, { p: '2', action: 'next', 'satisfaction-young': 'neither' })
+    expect(wrong.kind).toBe('invalid')
+    expect((await service.answer(opened.cookie, { p: '2', action: 'next', 'satisfaction-young': 'fairly-satisfied', 'felt-safer': 'yes' })).kind).toBe('next')
+  })
+
   it('ends a visit after 30 idle minutes, deleting the answers not sent', async () => {
     const issued = await service.issueLink(idva, { kind: 'single-use', purpose: 'case-closure', audience: 'adult' })
     const opened = await service.openLink(issued.token, 'en')

@@ -265,7 +265,7 @@ export function readPage(ctx: SurveyContext, draft: Draft, spec: PageSpec, form:
 /** The step after (or before) a page; 'check' is last. */
 export function neighbour(pages: string[], page: string, step: 1 | -1): string {
   const index = pages.indexOf(page)
-  if (index < 0) return step === 1 ? 'start' : 'start'
+  if (index < 0) return 'start'
   return pages[Math.min(pages.length - 1, Math.max(0, index + step))]!
 }
 
@@ -397,5 +397,3 @@ export function shapeResults(
     (a.group ? groupOrder.indexOf(a.group) : 99) - (b.group ? groupOrder.indexOf(b.group) : 99) || a.name.localeCompare(b.name))
   return { ...meta, services: list }
 }
-
-export const audienceOf = (survey: SurveyVersion): Audience => survey.audience
