@@ -79,6 +79,8 @@ const placement: Record<Role, { kinds: string[]; team?: 'high-risk' }> = {
   analyst: { kinds: ['local-authority', 'idva-service'] },
   commissioner: { kinds: ['local-authority', 'idva-service'] },
   administrator: { kinds: ['idva-service', 'local-authority'] },
+  // The independent evaluator of survivor feedback sits outside the commissioned services.
+  'independent-evaluator': { kinds: ['other', 'specialist-da-service', 'local-authority'] },
 }
 
 export const demoLogins = (): DemoLogin[] =>
