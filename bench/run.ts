@@ -52,7 +52,7 @@ const middlePage = Math.ceil(pages / 2)
 for (const engine of engines) if (engine !== 'pglite' && engine !== 'postgres') throw new Error(`Unknown engine ${engine}: use pglite and/or postgres`)
 
 type Row = { engine: string; scenario: string; result: Result }
-type EngineRun = { engine: string; ready: Ready; profile: Profile; stats: Stats; rows: Row[] }
+type EngineRun = { engine: string; ready: Ready; profile: Profile; stats: Stats; rows: Row[]; load: { before: number[]; after: number[] } }
 
 const log = (line: string) => console.log(`[bench] ${line}`)
 
@@ -193,6 +193,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineRun> {
+  const before = os.loadavg()
   const server = await startEngine(engine)
   stopCurrent = server.stop
   try {
@@ -215,7 +216,7 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineRun> {
       log(`${engine}: ${scenario}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${Math.round(result.requests.average)} req/s, ${result.errors} errors, ${result.non2xx} non-2xx`)
     }
     const stats = await server.request<Stats>({ kind: 'stats' }, 'stats')
-    return { engine, ready, profile, stats, rows }
+    return { engine, ready, profile, stats, rows, load: { before, after: os.loadavg() } }
   } finally {
     stopCurrent = undefined
     await server.stop()
@@ -272,6 +273,7 @@ function report(runs: EngineRun[], command: string, started: Date): string {
     `- Code: commit ${m.commit}`,
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}`,
     `- Node ${m.node}; autocannon ${m.autocannonVersion}; PGlite ${m.pgliteVersion}${runs.find(r => r.engine === 'pglite') ? ` (PostgreSQL ${runs.find(r => r.engine === 'pglite')!.ready.serverVersion} in WebAssembly)` : ''}; PostgreSQL server ${runs.find(r => r.engine === 'postgres')?.ready.serverVersion ?? 'not run'}`,
+    `- Other load on the machine (1/5/15-minute load averages, before and after each engine): ${runs.map(r => `${r.engine} ${r.load.before.map(x => x.toFixed(1)).join('/')} → ${r.load.after.map(x => x.toFixed(1)).join('/')}`).join('; ')}`,
     `- Load: ${connections} connections, ${warmup} s warm-up (not recorded) then ${duration} s a scenario; ${caseCount.toLocaleString('en-GB')} cases visible to one IDVA manager; Hearth in production mode in its own process, request logs at info to /dev/null, pg pool of 10 connections`,
     '',
     ...table(runs),
