@@ -4,7 +4,8 @@ import type { Role } from '../../src/access/roles.ts'
 import { hashPassword } from '../../src/domains/auth/passwords.ts'
 import { loadPartnershipProfile } from '../../src/domains/partnership/service.ts'
 import { dashQuestionCodes, type DashAnswers } from '../../src/domains/risk/dash.ts'
-import type { TestDatabase } from '../support/database.ts'
+import type { Kysely } from 'kysely'
+import type { DB } from '../../src/db/schema.ts'
 import { factories } from '../support/factories.ts'
 
 export const password = 'correct horse battery staple'
@@ -25,7 +26,7 @@ export const journeyUsers = {
 export type JourneyUser = keyof typeof journeyUsers
 
 /** Loads the Cambridgeshire & Peterborough profile and makes one user per journey role. */
-export async function cambridgeshire(database: TestDatabase) {
+export async function cambridgeshire(database: { db: Kysely<DB> }) {
   const raw = JSON.parse(readFileSync(new URL('../../profiles/cambridgeshire-peterborough.json', import.meta.url), 'utf8'))
   const loaded = await loadPartnershipProfile(database.db, raw, { loadedBy: 'test' })
   const partnershipId = loaded.partnershipId

@@ -19,6 +19,7 @@ import type { MaracReason } from '../risk/rules.ts'
 import { type ReferralInput, referralInputSchema } from './input.ts'
 import { possibleMatches } from './matching.ts'
 import * as repo from './repository.ts'
+import { type DraftAnswers, draftToInput } from './steps.ts'
 import { isIdvaRepeat } from './rules.ts'
 
 /** What the referrer is told when a referral is submitted (and told again if the submission is retried). */
@@ -376,7 +377,7 @@ export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; prof
       if (draft.submittedReferralId) {
         return withActor(db, actor, async tx => ({ ...(await outcomeOf(tx, actor, draft.submittedReferralId!)), replayed: true }))
       }
-      const input = this.parse(draft.answers)
+      const input = this.parse(draftToInput(draft.answers as DraftAnswers))
       return submit(actor, input, draft.idempotencyKey, async (tx, result) => {
         // The answers are now in the referral: the draft keeps only where it went.
         await tx.updateTable('referral_draft').set({ answers: '{}', submitted_referral_id: result.referralId, updated_at: clock() })
