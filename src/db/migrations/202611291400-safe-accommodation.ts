@@ -201,6 +201,7 @@ const statements: string[] = [
   // One household at a time in a room: at most one placement without a move-out date.
   `CREATE UNIQUE INDEX accommodation_placement_open_key ON accommodation_placement (partnership_id, space_id) WHERE moved_out_on IS NULL`,
   `CREATE INDEX accommodation_placement_space_idx ON accommodation_placement (partnership_id, space_id, moved_out_on)`,
+  `CREATE INDEX accommodation_placement_current_idx ON accommodation_placement (partnership_id, moved_out_on)`,
   `CREATE INDEX accommodation_placement_period_idx ON accommodation_placement (partnership_id, moved_in_on, moved_out_on)`,
   `CREATE UNIQUE INDEX accommodation_placement_referral_key ON accommodation_placement (partnership_id, referral_id) WHERE referral_id IS NOT NULL`,
 
@@ -218,19 +219,37 @@ const statements: string[] = [
      FOREIGN KEY (partnership_id, person_id) REFERENCES person (partnership_id, id)
    )`,
 
-  // Occupancy now, per room, without personal data: for the vacancy board and matching, whoever may view.
+  // Occupancy now, without personal data: the rooms with a household in and the rooms held for an accepted
+  // referral (two arrays in one row), for the vacancy board and matching, to whoever may view safe accommodation.
+  // Set-based (index scans), so its cost grows with the households in now, not with the history.
   `CREATE FUNCTION hearth_accommodation_space_state(p_on date)
-   RETURNS TABLE (space_id uuid, occupied boolean, held_for_referral boolean)
+   RETURNS TABLE (occupied uuid[], held uuid[])
    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-     SELECT s.id,
-       EXISTS (SELECT 1 FROM accommodation_placement p
-               WHERE p.partnership_id = s.partnership_id AND p.space_id = s.id
-                 AND p.moved_in_on <= p_on AND (p.moved_out_on IS NULL OR p.moved_out_on > p_on)),
-       EXISTS (SELECT 1 FROM accommodation_referral r
-               WHERE r.partnership_id = s.partnership_id AND r.space_id = s.id AND r.status = 'accepted')
-     FROM accommodation_space s
-     WHERE s.partnership_id = hearth_partnership() AND hearth_may('accommodation.view')
+     SELECT
+       coalesce((SELECT array_agg(DISTINCT p.space_id) FROM accommodation_placement p
+                 WHERE p.partnership_id = hearth_partnership() AND (p.moved_out_on IS NULL OR p.moved_out_on > p_on)
+                   AND p.moved_in_on <= p_on), '{}'),
+       coalesce((SELECT array_agg(DISTINCT r.space_id) FROM accommodation_referral r
+                 WHERE r.partnership_id = hearth_partnership() AND r.status = 'accepted' AND r.space_id IS NOT NULL), '{}')
+     WHERE hearth_may('accommodation.view')
    $$`,
+  // A counter per partnership, bumped by every change to units and rooms: lets a process keep the inventory in
+  // memory and know, with one tiny query, whether it is still current.
+  `CREATE TABLE accommodation_inventory_version (
+     partnership_id uuid PRIMARY KEY REFERENCES partnership (partnership_id),
+     version bigint NOT NULL DEFAULT 0
+   )`,
+  `CREATE FUNCTION accommodation_inventory_bump() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+   BEGIN
+     INSERT INTO accommodation_inventory_version AS v (partnership_id, version)
+       VALUES (coalesce(NEW.partnership_id, OLD.partnership_id), 1)
+       ON CONFLICT (partnership_id) DO UPDATE SET version = v.version + 1;
+     RETURN NULL;
+   END $$`,
+  `CREATE TRIGGER accommodation_unit_inventory_bump AFTER INSERT OR UPDATE OR DELETE ON accommodation_unit
+     FOR EACH ROW EXECUTE FUNCTION accommodation_inventory_bump()`,
+  `CREATE TRIGGER accommodation_space_inventory_bump AFTER INSERT OR UPDATE OR DELETE ON accommodation_space
+     FOR EACH ROW EXECUTE FUNCTION accommodation_inventory_bump()`,
   // Stays overlapping a period, without personal data: for occupancy and length-of-stay figures, to those who
   // may read reports for the provider's agency or manage its accommodation.
   `CREATE FUNCTION hearth_accommodation_stays(p_from date, p_to date)
@@ -433,7 +452,7 @@ const statements: string[] = [
 ]
 
 const tables = [
-  'accommodation_unit', 'accommodation_space', 'accommodation_space_status_event', 'accommodation_unit_address',
+  'accommodation_inventory_version', 'accommodation_unit', 'accommodation_space', 'accommodation_space_status_event', 'accommodation_unit_address',
   'accommodation_search', 'accommodation_referral', 'accommodation_placement', 'accommodation_placement_member',
   'sanctuary_job', 'sanctuary_follow_up', 'flexible_fund', 'flexible_fund_budget', 'flexible_funding_request',
   'managed_reciprocal', 'therapeutic_referral', 'housing_approach', 'temporary_accommodation_episode',
@@ -454,6 +473,7 @@ const security: string[] = [
     `CREATE POLICY ${table}_partnership ON ${table} AS RESTRICTIVE USING (partnership_id = hearth_partnership())
        WITH CHECK (partnership_id = hearth_partnership())`,
   ]),
+  `CREATE POLICY accommodation_inventory_version_read ON accommodation_inventory_version FOR SELECT USING (true)`,
   // Inventory (no addresses): seen by whoever may view safe accommodation; kept by the provider's staff.
   `CREATE POLICY accommodation_unit_read ON accommodation_unit FOR SELECT
      USING (hearth_may('accommodation.view') OR hearth_in_scope('accommodation.manage', provider_agency_id, NULL, NULL))`,
@@ -559,7 +579,8 @@ const security: string[] = [
      WITH CHECK (EXISTS (SELECT 1 FROM housing_approach a WHERE a.partnership_id = temporary_accommodation_episode.partnership_id
             AND a.id = temporary_accommodation_episode.approach_id))`,
 
-  `GRANT SELECT, INSERT, UPDATE ON ${tables.join(', ')} TO hearth_app`,
+  `GRANT SELECT, INSERT, UPDATE ON ${tables.filter(t => t !== 'accommodation_inventory_version').join(', ')} TO hearth_app`,
+  `GRANT SELECT ON accommodation_inventory_version TO hearth_app`,
   `REVOKE ALL ON FUNCTION hearth_accommodation_space_state(date) FROM PUBLIC`,
   `GRANT EXECUTE ON FUNCTION hearth_accommodation_space_state(date) TO hearth_app`,
   `REVOKE ALL ON FUNCTION hearth_accommodation_stays(date, date) FROM PUBLIC`,
@@ -573,7 +594,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const fn of ['hearth_accommodation_space_state(date)', 'hearth_accommodation_stays(date, date)', 'hearth_may_read_unit_address(uuid)']) {
+  for (const fn of ['accommodation_inventory_bump() CASCADE', 'hearth_accommodation_space_state(date)', 'hearth_accommodation_stays(date, date)', 'hearth_may_read_unit_address(uuid)']) {
     await sql.raw(`DROP FUNCTION IF EXISTS ${fn}`).execute(db)
   }
   for (const table of [...tables].reverse()) await sql.raw(`DROP TABLE IF EXISTS ${table} CASCADE`).execute(db)

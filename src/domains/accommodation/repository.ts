@@ -74,45 +74,101 @@ export async function unitById(db: Db, partnershipId: string, unitId: string): P
  * use, or free. Occupancy comes from a function that returns no personal data.
  */
 export async function spaces(db: Db, partnershipId: string, today: string, unitId?: string): Promise<SpaceRow[]> {
-  let q = db
-    .selectFrom('accommodation_space as s')
-    .leftJoin(
-      sql<{ space_id: string; occupied: boolean; held_for_referral: boolean }>`hearth_accommodation_space_state(${today}::date)`.as('st'),
-      j => j.onRef('st.space_id', '=', 's.id'),
-    )
-    .where('s.partnership_id', '=', partnershipId)
+  let q = db.selectFrom('accommodation_space as s').where('s.partnership_id', '=', partnershipId)
   if (unitId) q = q.where('s.unit_id', '=', unitId)
   const rows = await q
     .select([
       's.id', 's.unit_id as unitId', 's.label', 's.child_beds as childBeds', 's.wheelchair_accessible as wheelchairAccessible',
       's.ground_floor as groundFloor', 's.status', 's.status_reason as statusReason', 's.status_until as statusUntil', 's.version',
-      'st.occupied', 'st.held_for_referral as heldForReferral',
     ])
     .orderBy('s.unit_id')
     .orderBy('s.label')
     .execute()
-  return rows.map(r => ({
-    id: r.id,
-    unitId: r.unitId,
-    label: r.label,
-    childBeds: r.childBeds,
-    wheelchairAccessible: r.wheelchairAccessible,
-    groundFloor: r.groundFloor,
-    status: r.status,
-    statusReason: r.statusReason,
-    statusUntil: isoDateOrNull(r.statusUntil),
-    version: r.version,
-    heldForReferral: Boolean(r.heldForReferral),
-    state: r.occupied ? 'occupied' : r.status === 'out-of-use' ? 'out-of-use' : r.status === 'held' || r.heldForReferral ? 'held' : 'free',
+  const states = await spaceStates(db, today)
+  return rows.map(r => {
+    const st = states.get(r.id)
+    const heldForReferral = st?.held ?? false
+    return {
+      ...r,
+      statusUntil: isoDateOrNull(r.statusUntil),
+      heldForReferral,
+      state: st?.occupied ? 'occupied' : r.status === 'out-of-use' ? 'out-of-use' : r.status === 'held' || heldForReferral ? 'held' : 'free',
+    }
+  })
+}
+
+export type UnitWithSpaces = UnitRow & { spaces: SpaceRow[] }
+export type StaticSpace = Omit<SpaceRow, 'state' | 'heldForReferral'>
+export type StaticUnit = UnitRow & { spaces: StaticSpace[] }
+
+/** The inventory's version: bumped by a trigger on every change to a unit or a room. */
+export async function inventoryVersion(db: Db, partnershipId: string): Promise<number> {
+  const row = await db.selectFrom('accommodation_inventory_version').where('partnership_id', '=', partnershipId).select('version').executeTakeFirst()
+  return Number(row?.version ?? 0)
+}
+
+/** Units and their rooms as kept (no occupancy): what changes only when a provider edits the inventory. */
+export async function staticInventory(db: Db, partnershipId: string, options: { activeOnly?: boolean } = {}): Promise<StaticUnit[]> {
+  const [unitRows, spaceRows] = [await units(db, partnershipId, options), await db
+    .selectFrom('accommodation_space as s')
+    .where('s.partnership_id', '=', partnershipId)
+    .select([
+      's.id', 's.unit_id as unitId', 's.label', 's.child_beds as childBeds', 's.wheelchair_accessible as wheelchairAccessible',
+      's.ground_floor as groundFloor', 's.status', 's.status_reason as statusReason', 's.status_until as statusUntil', 's.version',
+    ])
+    .orderBy('s.label')
+    .execute()]
+  const byUnit = new Map<string, StaticSpace[]>()
+  for (const s of spaceRows) byUnit.set(s.unitId, [...(byUnit.get(s.unitId) ?? []), { ...s, statusUntil: isoDateOrNull(s.statusUntil) }])
+  return unitRows.map(u => ({ ...u, spaces: byUnit.get(u.id) ?? [] }))
+}
+
+/** Which rooms are occupied or held for an accepted referral now (a function that returns no personal data). */
+export async function spaceStates(db: Db, today: string): Promise<Map<string, { occupied: boolean; held: boolean }>> {
+  const rows = await sql<{ occupied: string[] | string; held: string[] | string }>`
+    SELECT occupied, held FROM hearth_accommodation_space_state(${today}::date)`.execute(db)
+  const states = new Map<string, { occupied: boolean; held: boolean }>()
+  const row = rows.rows[0]
+  if (!row) return states
+  for (const id of uuidArray(row.occupied)) states.set(id, { occupied: true, held: false })
+  for (const id of uuidArray(row.held)) states.set(id, { occupied: states.get(id)?.occupied ?? false, held: true })
+  return states
+}
+
+/** A uuid[] as the driver gives it: an array (pg) or the text form '{a,b}' (PGlite without a uuid[] parser). */
+function uuidArray(value: string[] | string | null | undefined): string[] {
+  if (!value) return []
+  if (Array.isArray(value)) return value
+  const inner = value.replace(/^\{|\}$/g, '')
+  return inner ? inner.split(',') : []
+}
+
+/** Puts the state now onto the kept inventory. */
+export function withStates(inventory: readonly StaticUnit[], states: Map<string, { occupied: boolean; held: boolean }>): UnitWithSpaces[] {
+  return inventory.map(u => ({
+    ...u,
+    spaces: u.spaces.map(s => {
+      const st = states.get(s.id)
+      const heldForReferral = st?.held ?? false
+      return {
+        ...s,
+        heldForReferral,
+        state: st?.occupied ? 'occupied' : s.status === 'out-of-use' ? 'out-of-use' : s.status === 'held' || heldForReferral ? 'held' : 'free',
+      }
+    }),
   }))
 }
 
-/** Every unit with its rooms, ready for matching. */
-export async function matchUnits(db: Db, partnershipId: string, today: string, options: { activeOnly?: boolean } = {}) {
-  const [unitRows, spaceRows] = await Promise.all([units(db, partnershipId, options), spaces(db, partnershipId, today)])
-  const byUnit = new Map<string, SpaceRow[]>()
-  for (const s of spaceRows) byUnit.set(s.unitId, [...(byUnit.get(s.unitId) ?? []), s])
-  return unitRows.map(u => ({ ...u, spaces: byUnit.get(u.id) ?? [] }))
+/** Every unit with its rooms and their state now, ready for matching (uncached: see the service's cache). */
+export async function matchUnits(db: Db, partnershipId: string, today: string, options: { activeOnly?: boolean } = {}): Promise<UnitWithSpaces[]> {
+  return withStates(await staticInventory(db, partnershipId, options), await spaceStates(db, today))
+}
+
+/** Every unit's name, type and area (for showing kept searches). */
+export async function unitNames(db: Db, partnershipId: string) {
+  const rows = await db.selectFrom('accommodation_unit').where('partnership_id', '=', partnershipId)
+    .select(['id', 'name', 'accommodation_type as type', 'area_label as areaLabel']).execute()
+  return new Map(rows.map(r => [r.id, { name: r.name, type: r.type as AccommodationType, areaLabel: r.areaLabel }]))
 }
 
 export async function districts(db: Db, partnershipId: string) {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import {
   addDays,
   checkDecision,
+  compactResult,
+  expandResult,
   checkMoveIn,
   checkMoveOut,
   daysBetween,
@@ -373,5 +375,21 @@ describe('summaries', () => {
     expect(s.characteristics.map(c => [c.code, c.searches])).toEqual([
       ['children', 1], ['boy-13-plus', 1], ['pets', 1], ['nrpf', 1], ['inside-area', 1],
     ])
+  })
+})
+
+describe('keeping a search', () => {
+  it('keeps each distinct reason text once and gives every unit its reasons back, in order', () => {
+    const h = household({ children: [{ age: 14, sex: 'male' }], pets: ['dog'] })
+    const units = [unit({ id: 'a', name: 'B refuge', maxMaleChildAge: 12 }), unit({ id: 'b', name: 'A refuge', maxMaleChildAge: 12 }), unit({ id: 'c', name: 'C house', type: 'dispersed', petsAccepted: ['dog'] })]
+    const result = matchHousehold(units, h)
+    const stored = compactResult(result)
+    expect(stored.texts).toEqual(['son aged 14: this refuge accepts boys up to 12', 'a dog: this refuge does not accept pets'])
+    expect(stored.unsuitable).toEqual([{ unitId: 'b', reasons: [0, 1] }, { unitId: 'a', reasons: [0, 1] }])
+    const lookup = new Map(units.map(u => [u.id, { name: u.name, type: u.type, areaLabel: u.areaLabel }]))
+    const shown = expandResult(JSON.parse(JSON.stringify(stored)), lookup)
+    expect(shown.suitable.map(u => u.unitId)).toEqual(['c'])
+    expect(shown.unsuitable.map(u => [u.unitName, u.reasons])).toEqual(result.unsuitable.map(u => [u.unitName, u.reasons]))
+    expect(expandResult(stored, new Map()).unsuitable[0]!.unitName).toBe('A unit you cannot see')
   })
 })

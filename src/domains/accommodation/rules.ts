@@ -721,3 +721,61 @@ export function unmetNeedSummary(searches: readonly { household: Household; reas
       .filter(c => c.searches > 0),
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Keeping a search
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * What a search keeps: the suitable units in full, and for every other unit its reasons as indexes into one
+ * list of distinct reason texts (many units share a reason: "a dog: this refuge does not accept pets"). The
+ * texts are kept exactly as shown, so the record says what the worker was told, even if a unit changes later.
+ */
+export type StoredResult = {
+  suitable: UnitMatch[]
+  texts: string[]
+  codes: ReasonCode[]
+  unsuitable: { unitId: string; reasons: number[] }[]
+}
+
+export function compactResult(result: MatchResult): StoredResult {
+  const index = new Map<string, number>()
+  const texts: string[] = []
+  const codes: ReasonCode[] = []
+  const unsuitable = result.unsuitable.map(u => ({
+    unitId: u.unitId,
+    reasons: u.reasons.map(r => {
+      let i = index.get(r.text)
+      if (i === undefined) {
+        i = texts.length
+        index.set(r.text, i)
+        texts.push(r.text)
+        codes.push(r.code)
+      }
+      return i
+    }),
+  }))
+  return { suitable: result.suitable, texts, codes, unsuitable }
+}
+
+export type ShownUnsuitable = { unitId: string; unitName: string; type: AccommodationType | null; areaLabel: string; reasons: Reason[] }
+
+/** A kept search ready to show: unit names from the inventory now (a unit is never deleted, only closed). */
+export function expandResult(stored: StoredResult, units: ReadonlyMap<string, { name: string; type: AccommodationType; areaLabel: string }>):
+  { suitable: UnitMatch[]; unsuitable: ShownUnsuitable[] } {
+  return {
+    suitable: stored.suitable,
+    unsuitable: stored.unsuitable
+      .map(u => {
+        const unit = units.get(u.unitId)
+        return {
+          unitId: u.unitId,
+          unitName: unit?.name ?? 'A unit you cannot see',
+          type: unit?.type ?? null,
+          areaLabel: unit?.areaLabel ?? '',
+          reasons: u.reasons.map(i => ({ code: stored.codes[i]!, text: stored.texts[i]! })),
+        }
+      })
+      .sort((a, b) => a.unitName.localeCompare(b.unitName, 'en-GB')),
+  }
+}

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import type { Actor } from '../../access/actor.ts'
-import { scopeFor } from '../../access/policy.ts'
+import { can, scopeFor } from '../../access/policy.ts'
 import { type Clock, londonDate } from '../../clock.ts'
 import type { DB } from '../../db/schema.ts'
 import { type Tx, withActor } from '../../db/scope.ts'
@@ -23,6 +23,8 @@ import {
   checkMoveOut,
   describeHousehold,
   type Household,
+  compactResult,
+  expandResult,
   isIsoDate,
   matchHousehold,
   type MatchResult,
@@ -31,6 +33,7 @@ import {
   roomFits,
   spaceStatuses,
   type SpaceStatus,
+  type StoredResult,
   unitRestrictions,
   unmetNeedSummary,
 } from './rules.ts'
@@ -42,11 +45,20 @@ export type Period = { from: string; to: string }
 
 const language = (code: string) => labelOf('main_language', code) ?? code
 
-async function namesFor(tx: Tx, partnershipId: string): Promise<NameLookup & { districts: { code: string; name: string }[] }> {
+type Names = NameLookup & { districts: { code: string; name: string }[] }
+
+/** District names change only when a profile is loaded: kept for a minute per partnership. */
+const districtCache = new Map<string, { at: number; names: Names }>()
+async function namesFor(tx: Tx, partnershipId: string): Promise<Names> {
+  const kept = districtCache.get(partnershipId)
+  if (kept && Date.now() - kept.at < 60_000) return kept.names
   const districts = await repo.districts(tx, partnershipId)
   const byCode = new Map(districts.map(d => [d.code, d.name]))
-  return { districts, district: code => byCode.get(code) ?? code, language }
+  const names: Names = { districts, district: code => byCode.get(code) ?? code, language }
+  districtCache.set(partnershipId, { at: Date.now(), names })
+  return names
 }
+
 
 /** May the actor manage this provider's accommodation? (Row-level security enforces the same rule.) */
 export function managesProvider(actor: Actor, providerAgencyId: string): boolean {
@@ -54,9 +66,31 @@ export function managesProvider(actor: Actor, providerAgencyId: string): boolean
   return scope === 'partnership' || (scope !== null && actor.agencyId === providerAgencyId)
 }
 
+/** How long a process may keep a partnership's inventory without re-reading it, even if its version is unchanged. */
+const INVENTORY_TTL_MS = 60_000
+
 export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock }) {
   const { db } = deps
   const today = () => londonDate(deps.clock())
+
+  /**
+   * The open units with their rooms and the state of each room now. Units and rooms change rarely, so they are
+   * kept in memory per partnership and re-read when the inventory's version (bumped by a trigger on every
+   * change) moves, or after a minute; occupancy is read every time. The kept copy is read under row-level
+   * security by an actor with accommodation.view, and only handed to actors with that permission (the policy
+   * on units and rooms shows the same rows to all of them); anyone else reads afresh under their own scope.
+   */
+  const inventoryCache = new Map<string, { version: number; at: number; units: repo.StaticUnit[] }>()
+  async function openUnits(tx: Tx, actor: Actor): Promise<repo.UnitWithSpaces[]> {
+    if (!can(actor.roles, 'accommodation.view')) return repo.matchUnits(tx, actor.partnershipId, today(), { activeOnly: true })
+    const version = await repo.inventoryVersion(tx, actor.partnershipId)
+    let kept = inventoryCache.get(actor.partnershipId)
+    if (!kept || kept.version !== version || Date.now() - kept.at > INVENTORY_TTL_MS) {
+      kept = { version, at: Date.now(), units: await repo.staticInventory(tx, actor.partnershipId, { activeOnly: true }) }
+      inventoryCache.set(actor.partnershipId, kept)
+    }
+    return repo.withStates(kept.units, await repo.spaceStates(tx, today()))
+  }
 
   /** Locks a unit's row so that two decisions or placements on its rooms cannot interleave. */
   async function lockUnit(tx: Tx, partnershipId: string, unitId: string) {
@@ -66,7 +100,7 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
   async function board(actor: Actor, filters: BoardFilters = {}) {
     return withActor(db, actor, async tx => {
       const names = await namesFor(tx, actor.partnershipId)
-      const units = await repo.matchUnits(tx, actor.partnershipId, today(), { activeOnly: true })
+      const units = await openUnits(tx, actor)
       const rows = units.map(u => {
         const count = (state: string) => u.spaces.filter(s => s.state === state).length
         return {
@@ -153,7 +187,7 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
   async function search(actor: Actor, household: Household, options: { personId?: string | null } = {}): Promise<{ id: string; result: MatchResult }> {
     return withActor(db, actor, async tx => {
       const names = await namesFor(tx, actor.partnershipId)
-      const units = await repo.matchUnits(tx, actor.partnershipId, today(), { activeOnly: true })
+      const units = await openUnits(tx, actor)
       const result = matchHousehold(units, household, names)
       const id = randomUUID()
       const reasonCodes = [...new Set(result.unsuitable.flatMap(u => u.reasons.map(r => r.code)))]
@@ -172,7 +206,7 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
           units_considered: units.length,
           suitable_count: result.suitable.length,
           reason_codes: reasonCodes,
-          results: JSON.stringify(result),
+          results: JSON.stringify(compactResult(result)),
         })
         .execute()
       return { id, result }
@@ -192,7 +226,7 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
       return {
         ...found,
         household: found.household as unknown as Household,
-        results: found.results as unknown as MatchResult,
+        results: expandResult(found.results as unknown as StoredResult, await repo.unitNames(tx, actor.partnershipId)),
         referred,
         mine: found.createdBy === actor.userId,
       }
@@ -204,7 +238,7 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
     return withActor(db, actor, async tx => {
       const found = await repo.searchById(tx, actor.partnershipId, input.searchId)
       if (!found) throw new NotFoundError()
-      const results = found.results as unknown as MatchResult
+      const results = found.results as unknown as StoredResult
       if (!results.suitable.some(u => u.unitId === input.unitId)) {
         throw new UserInputError([{ field: 'unitId', message: 'Refer only to a unit this search found suitable' }])
       }
@@ -529,6 +563,7 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
       const rows = await repo.unmetSearches(tx, actor.partnershipId, period)
       const searches = await repo.searchCount(tx, actor.partnershipId, period)
       const summary = unmetNeedSummary(rows.map(r => ({ household: r.household as unknown as Household, reasonCodes: r.reasonCodes })))
+      const names = rows.length ? await repo.unitNames(tx, actor.partnershipId) : new Map()
       if (rows.length > 0) {
         await recordAudit(tx, actor, {
           action: 'REPORT_VIEW', subjectType: 'accommodation-unmet-need', fields: ['household'],
@@ -540,7 +575,7 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
         searches,
         summary,
         rows: rows.map(r => {
-          const results = r.results as unknown as MatchResult
+          const results = expandResult(r.results as unknown as StoredResult, names)
           return { ...r, reasons: results.unsuitable.map(u => ({ unitName: u.unitName, reasons: u.reasons.map(x => x.text) })) }
         }),
       }

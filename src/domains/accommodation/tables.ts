@@ -280,7 +280,13 @@ export interface TemporaryAccommodationEpisodeTable {
   accommodation_kind: string
 }
 
+export interface AccommodationInventoryVersionTable {
+  partnership_id: string
+  version: ColumnType<number, never, never>
+}
+
 export interface AccommodationTables {
+  accommodation_inventory_version: AccommodationInventoryVersionTable
   accommodation_unit: AccommodationUnitTable
   accommodation_space: AccommodationSpaceTable
   accommodation_space_status_event: AccommodationSpaceStatusEventTable
