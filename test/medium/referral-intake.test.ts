@@ -49,6 +49,40 @@ describe(`referral intake on ${engineUnderTest}`, () => {
     expect(second.marac.reasons.map(r => r.code)).toEqual(['repeat'])
   })
 
+  it('counts an earlier referral that reached the database another way (demo data, a migration from an old system)', async () => {
+    const db = database.db
+    const pid = setup.partnershipId
+    const [victim, perpetrator, referral] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()]
+    await db.insertInto('person').values([
+      { partnership_id: pid, id: victim, given_name: 'Legacy', family_name: 'Synthetic', date_of_birth: '1985-01-01', is_synthetic: true },
+      { partnership_id: pid, id: perpetrator, given_name: 'Old', family_name: 'Synthetic', is_synthetic: true },
+    ]).execute()
+    // As the old system held it: one perpetrator on the referral row, no referral_perpetrator rows, created by nobody.
+    await db.insertInto('referral').values({
+      partnership_id: pid, id: referral, victim_id: victim, perpetrator_id: perpetrator, referral_date: '2026-06-01',
+      referring_agency_id: setup.agencies.get('cambridgeshire-constabulary')!, referral_source: 'police', is_synthetic: true,
+    }).execute()
+    await db.insertInto('marac_case').values({
+      partnership_id: pid, id: crypto.randomUUID(), referral_id: referral, person_id: victim, meeting_date: '2026-06-03',
+      referring_agency_id: setup.agencies.get('cambridgeshire-constabulary')!, is_synthetic: true,
+    }).execute()
+    // An IDVA manager tries to link to people they cannot see.
+    const manager = setup.users.manager
+    const result = await service.submit(manager, service.parse(referralBody({
+      yes: 2, referralDate: '2026-11-20', victim: { givenName: 'Legacy', dateOfBirth: '1985-01-01', linkToPersonId: victim }, perpetrator: { givenName: 'Old', linkToPersonId: perpetrator },
+    })), 'legacy-1').catch(e => e)
+    // The manager cannot see the old record (no case, not their referral): the link is refused, never guessed.
+    expect(result).toMatchObject({ problems: [{ field: 'victim.linkToPersonId' }, { field: 'perpetrators.0.linkToPersonId' }] })
+    // A repeat is still found for the people the user may see, whoever made the earlier referral: the police referrer's own.
+    await db.updateTable('referral').set({ created_by: setup.users.police.userId }).where('id', '=', referral).execute()
+    const linked = await service.submit(setup.users.police, service.parse(referralBody({
+      yes: 2, referralDate: '2026-11-20', victim: { givenName: 'Legacy', dateOfBirth: '1985-01-01', linkToPersonId: victim }, perpetrator: { givenName: 'Old', linkToPersonId: perpetrator },
+    })), 'legacy-2')
+    expect(linked.idvaRepeat).toEqual({ repeat: true, lastReferralDate: '2026-06-01', windowMonths: 12 })
+    // No referred_on on the old MARAC case: its meeting date stands in.
+    expect(linked.maracRepeat).toEqual({ repeat: true, lastMaracDate: '2026-06-03', windowMonths: 12 })
+  })
+
   it('a referrer sees only their own referrals and people; the IDVA service sees the case it was sent', async () => {
     const health = setup.users.health
     const rows = await withActor(database.db, health, tx => tx.selectFrom('referral').select('id').execute())

@@ -78,13 +78,21 @@ export async function meeting(db: Db, partnershipId: string, meetingDate: string
     .executeTakeFirst()
 }
 
-/** The agenda of a meeting: the cases on it that the actor may see (row-level security decides). */
-export async function agenda(db: Db, partnershipId: string, meetingId: string) {
+/**
+ * The agenda of a meeting: the cases on it that the actor may see (row-level security decides). Cases
+ * recorded before meetings had rows of their own (demo data, imports) carry only a date: they belong to the
+ * regular meeting of that date.
+ */
+export async function agenda(db: Db, partnershipId: string, meeting: { id: string | null; meetingDate: string; kind: 'regular' | 'plus' }) {
   return db.selectFrom('marac_case as c')
     .innerJoin('person as p', j => j.onRef('p.partnership_id', '=', 'c.partnership_id').onRef('p.id', '=', 'c.person_id'))
     .innerJoin('agency as a', j => j.onRef('a.partnership_id', '=', 'c.partnership_id').onRef('a.id', '=', 'c.referring_agency_id'))
     .where('c.partnership_id', '=', partnershipId)
-    .where('c.meeting_id', '=', meetingId)
+    .where(eb => {
+      const ors = meeting.id ? [eb('c.meeting_id', '=', meeting.id)] : []
+      if (meeting.kind === 'regular') ors.push(eb.and([eb('c.meeting_id', 'is', null), eb('c.meeting_date', '=', meeting.meetingDate)]))
+      return ors.length ? eb.or(ors) : eb.val(false)
+    })
     .select(eb => [
       'c.id', 'c.referral_id as referralId', 'c.person_id as personId', 'c.status', 'c.is_repeat as isRepeat',
       nullableDateText('c.last_marac_date').as('lastMaracDate'), 'c.children_in_household as childrenInHousehold', 'c.is_marac_plus as isMaracPlus',

@@ -75,7 +75,7 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
       if (!isIsoDate(meetingDate)) throw new NotFoundError()
       return withActor(db, actor, async tx => {
         const meeting = await repo.meeting(tx, actor.partnershipId, meetingDate, kind)
-        const agenda = meeting ? await repo.agenda(tx, actor.partnershipId, meeting.id) : []
+        const agenda = await repo.agenda(tx, actor.partnershipId, { id: meeting?.id ?? null, meetingDate, kind })
         if (agenda.length) {
           await recordAudit(tx, actor, {
             action: 'CASE_LIST_VIEW', subjectType: 'marac-agenda', fields: ['personName', 'risk', 'repeat', 'children'],
