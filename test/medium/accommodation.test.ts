@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Actor } from '../../src/access/actor.ts'
+import { withActor } from '../../src/db/scope.ts'
+import { seedAccommodationDemo } from '../../src/domains/accommodation/demo.ts'
+import { createUnit } from '../../src/domains/accommodation/inventory.ts'
+import * as repo from '../../src/domains/accommodation/repository.ts'
+import { createAccommodationService } from '../../src/domains/accommodation/service.ts'
+import { loadPartnershipProfile } from '../../src/domains/partnership/service.ts'
+import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
+import { factories } from '../support/factories.ts'
+
+const profilePath = join(import.meta.dirname, '../../profiles/cambridgeshire-peterborough.json')
+
+describe(`safe accommodation data layer on ${engineUnderTest}`, () => {
+  let database: TestDatabase
+  let partnershipId: string
+  const actors: Record<string, Actor> = {}
+  const agency: Record<string, string> = {}
+
+  beforeAll(async () => {
+    database = await openTestDatabase()
+    const db = database.db
+    const loaded = await loadPartnershipProfile(db, JSON.parse(readFileSync(profilePath, 'utf8')), { loadedBy: 'test', isDemo: true })
+    partnershipId = loaded.partnershipId
+    const agencies = await db.selectFrom('agency').where('partnership_id', '=', partnershipId).select(['id', 'code']).execute()
+    for (const a of agencies) agency[a.code] = a.id
+    const f = factories(db)
+    actors.housing = await f.newUser(partnershipId, { agencyId: agency['peterborough-housing']!, roles: ['housing-officer'] })
+    actors.cwa = await f.newUser(partnershipId, { agencyId: agency['cambridge-womens-aid']!, roles: ['safe-accommodation-worker'] })
+    actors.referrer = await f.newUser(partnershipId, { agencyId: agency['cambridgeshire-constabulary']!, roles: ['referrer'] })
+    actors.commissioner = await f.newUser(partnershipId, { agencyId: agency['cambridgeshire-county-council']!, roles: ['commissioner'] })
+    actors.marac = await f.newUser(partnershipId, { agencyId: agency['cpft']!, roles: ['marac-representative'] })
+  })
+  afterAll(() => database.drop())
+
+  it('seeds the demo inventory from the profile: refuges with boys up to 12 and 13, dispersed units, synthetic placements', async () => {
+    const result = await seedAccommodationDemo(database.db, partnershipId, { today: '2026-11-22' })
+    expect(result).toMatchObject({ created: true, units: 14 })
+    expect(result.placements).toBeGreaterThan(result.rooms)
+    expect(result.unmetSearches).toBeGreaterThan(0)
+    const units = await database.db.selectFrom('accommodation_unit').where('partnership_id', '=', partnershipId)
+      .select(['name', 'accommodation_type', 'max_male_child_age', 'is_synthetic']).execute()
+    const refuges = units.filter(u => u.accommodation_type === 'refuge')
+    expect(refuges).toHaveLength(4)
+    expect(new Set(refuges.map(u => u.max_male_child_age))).toEqual(new Set([12, 13]))
+    expect(units.filter(u => u.accommodation_type === 'dispersed').length).toBeGreaterThanOrEqual(8)
+    expect(units.every(u => u.is_synthetic)).toBe(true)
+    // Space for 32 women and up to 55 children in Cambridgeshire's three refuges; 8 and 18 in Peterborough.
+    const rooms = await database.db.selectFrom('accommodation_space as s')
+      .innerJoin('accommodation_unit as u', j => j.onRef('u.id', '=', 's.unit_id').onRef('u.partnership_id', '=', 's.partnership_id'))
+      .where('s.partnership_id', '=', partnershipId).where('u.accommodation_type', '=', 'refuge')
+      .select(['u.name', 's.child_beds', 's.wheelchair_accessible']).execute()
+    const cambs = rooms.filter(r => r.name !== 'Peterborough refuge')
+    expect([cambs.length, cambs.reduce((n, r) => n + r.child_beds, 0)]).toEqual([32, 55])
+    const pboro = rooms.filter(r => r.name === 'Peterborough refuge')
+    expect([pboro.length, pboro.reduce((n, r) => n + r.child_beds, 0), pboro.some(r => r.wheelchair_accessible)]).toEqual([8, 18, false])
+    const placements = await database.db.selectFrom('accommodation_placement').where('partnership_id', '=', partnershipId).select(['is_synthetic', 'household_summary']).execute()
+    expect(placements.every(p => p.is_synthetic && p.household_summary.startsWith('Synthetic household'))).toBe(true)
+    // Seeding again changes nothing.
+    expect(await seedAccommodationDemo(database.db, partnershipId, { today: '2026-11-22' })).toMatchObject({ created: false })
+  })
+
+  it('addresses: only the provider’s own staff can read them, in the database itself', async () => {
+    const read = (actor: Actor) => withActor(database.db, actor, tx =>
+      tx.selectFrom('accommodation_unit_address as a').innerJoin('accommodation_unit as u', j => j.onRef('u.id', '=', 'a.unit_id').onRef('u.partnership_id', '=', 'a.partnership_id'))
+        .select(['u.name', 'u.provider_agency_id']).execute())
+    const own = await read(actors.cwa!)
+    expect(own.map(r => r.name)).toEqual(['Cambridge refuge'])
+    for (const who of ['housing', 'referrer', 'commissioner', 'marac']) expect(await read(actors[who]!)).toEqual([])
+    // Not even a direct query for a known unit.
+    const pboro = await database.db.selectFrom('accommodation_unit').where('name', '=', 'Peterborough refuge').select('id').executeTakeFirstOrThrow()
+    expect(await withActor(database.db, actors.cwa!, tx => repo.address(tx, partnershipId, pboro.id))).toBeUndefined()
+    expect(await withActor(database.db, actors.cwa!, tx => repo.mayReadAddress(tx, pboro.id))).toBe(false)
+  })
+
+  it('units and the vacancy board are visible to those who may view, with occupancy but never who is placed', async () => {
+    const service = createAccommodationService({ db: database.db, clock: () => new Date('2026-11-22T10:00:00Z') })
+    const board = await service.board(actors.referrer!)
+    expect(board.rows.length).toBe(14)
+    expect(board.totals.occupied).toBeGreaterThan(0)
+    const seen = await withActor(database.db, actors.referrer!, tx => tx.selectFrom('accommodation_placement').select('id').execute())
+    expect(seen).toEqual([])
+    const provider = await withActor(database.db, actors.cwa!, tx => tx.selectFrom('accommodation_placement').select('provider_agency_id').execute())
+    expect(provider.length).toBeGreaterThan(0)
+    expect(new Set(provider.map(p => p.provider_agency_id))).toEqual(new Set([agency['cambridge-womens-aid']]))
+    // No view permission: no units, and occupancy is not given out.
+    expect(await withActor(database.db, actors.marac!, tx => tx.selectFrom('accommodation_unit').select('id').execute())).toEqual([])
+    expect((await withActor(database.db, actors.marac!, tx => repo.spaceStates(tx, '2026-11-22'))).size).toBe(0)
+  })
+
+  it('searches are the searcher’s; commissioners see all the unmet need, partnership-wide', async () => {
+    const service = createAccommodationService({ db: database.db, clock: () => new Date('2026-11-22T10:00:00Z') })
+    const { id } = await service.search(actors.housing!, {
+      adultGender: 'man', children: [{ age: 16, sex: 'male' }, { age: 14, sex: 'male' }, { age: 12, sex: 'male' }, { age: 10, sex: 'male' }, { age: 8, sex: 'male' }, { age: 6, sex: 'male' }],
+      wheelchairUser: true, needsGroundFloor: false, pets: ['dog'], nrpf: true, districtFledFrom: null, safeInHomeDistrict: false, areasToAvoid: [],
+      substanceUseSupport: true, mentalHealthSupport: true, language: null, languageEssential: false, communities: [],
+    })
+    const mine = await service.unmetNeed(actors.housing!, { from: '2025-11-23', to: '2026-11-22' })
+    expect(mine.rows.map(r => r.id)).toContain(id)
+    expect(await withActor(database.db, actors.referrer!, tx => repo.searchById(tx, partnershipId, id))).toBeUndefined()
+    const all = await service.unmetNeed(actors.commissioner!, { from: '2025-11-23', to: '2026-11-22' })
+    expect(all.rows.map(r => r.id)).toContain(id)
+    expect(all.rows.length).toBeGreaterThanOrEqual(mine.rows.length)
+    // Another agency's worker does not see the housing officer's searches.
+    const cwa = await service.unmetNeed(actors.cwa!, { from: '2025-11-23', to: '2026-11-22' })
+    expect(cwa.rows.map(r => r.id)).not.toContain(id)
+    expect(all.summary.reasons.map(r => r.code)).toContain('no-vacancy')
+  })
+
+  it('a change to a room moves the inventory version, so kept copies are refreshed', async () => {
+    const before = await repo.inventoryVersion(database.db, partnershipId)
+    const room = await database.db.selectFrom('accommodation_space').where('partnership_id', '=', partnershipId).select('id').executeTakeFirstOrThrow()
+    await database.db.updateTable('accommodation_space').set({ version: sql`version + 1` }).where('id', '=', room.id).execute()
+    expect(await repo.inventoryVersion(database.db, partnershipId)).toBe(before + 1)
+  })
+
+  it('isolates partnerships: another partnership sees none of these units, even by id', async () => {
+    const f = factories(database.db)
+    const other = await f.newPartnership()
+    const otherAgency = await f.newAgency(other.partnershipId, 'refuge-provider')
+    const outsider = await f.newUser(other.partnershipId, { agencyId: otherAgency, roles: ['safe-accommodation-worker'] })
+    await createUnit(database.db, other.partnershipId, { providerAgencyId: otherAgency, name: 'Other refuge', type: 'refuge', districtCode: 'north', areaLabel: 'North', rooms: [{}] })
+    const cambridge = await database.db.selectFrom('accommodation_unit').where('name', '=', 'Cambridge refuge').select('id').executeTakeFirstOrThrow()
+    const seen = await withActor(database.db, outsider, tx => tx.selectFrom('accommodation_unit').select('name').execute())
+    expect(seen.map(u => u.name)).toEqual(['Other refuge'])
+    expect(await withActor(database.db, outsider, tx => repo.unitById(tx, outsider.partnershipId, cambridge.id))).toBeUndefined()
+    expect(await withActor(database.db, outsider, tx => repo.unitById(tx, partnershipId, cambridge.id))).toBeUndefined()
+  })
+})
