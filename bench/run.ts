@@ -265,6 +265,15 @@ function table(runs: EngineRun[]): string[] {
   return lines
 }
 
+/** The top of a plan, which shows where the rows go; row-level security makes the full text very long. */
+function planExcerpt(plan: string, maxLines = 45, width = 180): string[] {
+  const lines = plan.split('\n')
+  const shown = lines.slice(0, maxLines).map(l => (l.length > width ? `${l.slice(0, width)}…` : l))
+  if (lines.length > maxLines) shown.push(`… ${lines.length - maxLines} more lines (run with BENCH_PRINT_PLAN=1 to print the whole plan)`)
+  const summary = lines.filter(l => /^(Planning|Execution) Time/.test(l))
+  return lines.length > maxLines ? [...shown, ...summary] : shown
+}
+
 function report(runs: EngineRun[], command: string, started: Date): string {
   const m = machine()
   const lines = [
@@ -279,6 +288,13 @@ function report(runs: EngineRun[], command: string, started: Date): string {
     ...table(runs),
     '',
   ]
+  const truncated = runs.flatMap(r => r.rows).filter(r => r.result.latency.max > duration * 500)
+  if (truncated.length) {
+    lines.push(
+      `Latency percentiles count only the responses received within the ${duration} s window. Where the max is near the window itself (${truncated.map(r => `${r.engine} ${r.scenario}`).join(', ')}), requests still queued when it closed are missing from them, so the true tail is longer than shown.`,
+      '',
+    )
+  }
   for (const run of runs) {
     lines.push(
       `Serial profile on ${run.engine} (one request at a time, before the load; median and 90th percentile of up to 50 runs):`,
@@ -292,7 +308,7 @@ function report(runs: EngineRun[], command: string, started: Date): string {
       `<details><summary>Plan of the page-${middlePage} query on ${run.engine}, as hearth_app with row-level security</summary>`,
       '',
       '```',
-      run.profile.explain ?? '',
+      ...planExcerpt(run.profile.explain ?? ''),
       '```',
       '',
       '</details>',
