@@ -11,6 +11,7 @@ const items: Item[] = [
   { text: 'Allocation', href: '/cases/allocation', permission: 'case.allocate' },
   { text: 'MARAC', href: '/marac', permission: 'marac.read' },
   { text: 'Safe accommodation', href: '/accommodation', permission: 'accommodation.view' },
+  { text: 'Additional security', href: '/services/sanctuary', permission: 'wha.deliver' },
   { text: 'Feedback', href: '/feedback', permission: 'feedback.results' },
   { text: 'Users', href: '/admin/users', permission: 'user.manage' },
   { text: 'Audit log', href: '/audit', permission: 'audit.read' },

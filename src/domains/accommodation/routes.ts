@@ -23,6 +23,7 @@ import {
   reasonCodeLabels,
   stayBands,
 } from './rules.ts'
+import { sanctuaryRoutes } from '../services/routes.ts'
 import { ConcurrentEditError, NotFoundError, type Period, UserInputError } from './service.ts'
 
 type Body = Record<string, unknown>
@@ -356,6 +357,9 @@ export const accommodationRoutes: FastifyPluginAsync<{ services: Services }> = a
     const result = await acc.unmetNeed(request.actor!, period)
     return reply.view('accommodation/views/unmet-need.njk', { title: 'Unmet need for safe accommodation', ...result, periodCode: period.code, vocab })
   })
+
+  // The Whole Housing Approach services live beside safe accommodation (src/domains/services).
+  await app.register(sanctuaryRoutes, { services })
 
   app.get('/accommodation/occupancy', async (request, reply) => {
     const period = periodFor(String((request.query as Record<string, string>).period ?? ''), acc.today())
