@@ -24,6 +24,7 @@ import {
   stayBands,
 } from './rules.ts'
 import { sanctuaryRoutes } from '../services/routes.ts'
+import { checkAddress, checkRoom, checkUnit, readUnitForm, unitToForm } from './unitForm.ts'
 import { ConcurrentEditError, NotFoundError, type Period, UserInputError } from './service.ts'
 
 type Body = Record<string, unknown>
@@ -44,6 +45,7 @@ export function dateFrom(body: Body, name: string): { iso: string; parts: { day:
 const partsOf = (iso: string) => ({ day: String(Number(iso.slice(8, 10))), month: String(Number(iso.slice(5, 7))), year: iso.slice(0, 4) })
 
 const dateFieldIds = { movedInOn: 'movedInOn-day', movedOutOn: 'movedOutOn-day' }
+const unitFieldIds = { type: 'type', gendersAccepted: 'gendersAccepted', petsAccepted: 'petsAccepted', localConnection: 'localConnection', byAndFor: 'byAndFor' }
 
 /** Preset reporting periods (the financial year starts on 1 April). */
 export function periodFor(code: string, today: string): Period & { code: string } {
@@ -253,6 +255,83 @@ export const accommodationRoutes: FastifyPluginAsync<{ services: Services }> = a
 
   // ---- Units and addresses ----
 
+  const renderUnitForm = async (request: FastifyRequest, reply: FastifyReply, unitId: string | null, extra: Record<string, unknown>, status = 200) => {
+    if (!can(request.actor!.roles, 'accommodation.manage')) throw new NotFoundError()
+    const districts = await acc.districtList(request.actor!)
+    return reply.code(status).view('accommodation/views/unit-form.njk', {
+      title: unitId ? 'Change the unit' : 'Add a unit', unitId, districts, vocab, ...extra,
+    })
+  }
+
+  app.get('/accommodation/units/new', async (request, reply) =>
+    renderUnitForm(request, reply, null, { values: { gendersAccepted: ['woman'], localConnection: 'anywhere', isActive: true, petsAccepted: [], support: [], byAndFor: [] } }))
+
+  app.post('/accommodation/units/new', async (request, reply) => {
+    const values = readUnitForm((request.body ?? {}) as Body)
+    const districts = await acc.districtList(request.actor!)
+    const checked = checkUnit(values, districts.map(d => d.code))
+    if (!checked.ok) return renderUnitForm(request, reply, null, { values, errors: formErrors(checked.problems, unitFieldIds) }, 400)
+    const id = await acc.saveUnit(request.actor!, null, checked.value)
+    return reply.redirect(`/accommodation/units/${id}`, 303)
+  })
+
+  app.get<{ Params: { id: string } }>('/accommodation/units/:id/edit', async (request, reply) => {
+    const result = await acc.unit(request.actor!, checkId(request.params.id))
+    if (!result.manages) throw new NotFoundError()
+    return renderUnitForm(request, reply, result.unit.id, { values: unitToForm(result.unit), version: result.unit.version })
+  })
+
+  app.post<{ Params: { id: string } }>('/accommodation/units/:id/edit', async (request, reply) => {
+    const id = checkId(request.params.id)
+    const body = (request.body ?? {}) as Body
+    const values = readUnitForm(body)
+    const districts = await acc.districtList(request.actor!)
+    const checked = checkUnit(values, districts.map(d => d.code))
+    const version = Number(str(body, 'version'))
+    if (!checked.ok) return renderUnitForm(request, reply, id, { values, version, errors: formErrors(checked.problems, unitFieldIds) }, 400)
+    try {
+      await acc.saveUnit(request.actor!, id, checked.value, version)
+    } catch (error) {
+      if (!(error instanceof ConcurrentEditError)) throw error
+      const current = await acc.unit(request.actor!, id)
+      return renderUnitForm(request, reply, id, {
+        values: unitToForm(current.unit), version: current.unit.version,
+        errors: formErrors([{ field: 'name', message: 'Someone else changed this unit while you were editing it. Their changes are shown below: check them and make your change again.' }]),
+      }, 409)
+    }
+    return reply.redirect(`/accommodation/units/${id}`, 303)
+  })
+
+  app.post<{ Params: { id: string } }>('/accommodation/units/:id/rooms', async (request, reply) => {
+    const id = checkId(request.params.id)
+    const body = (request.body ?? {}) as Body
+    const checked = checkRoom(body)
+    if (!checked.ok) {
+      const result = await acc.unit(request.actor!, id)
+      if (!result.manages) throw new NotFoundError()
+      return reply.code(400).view('accommodation/views/unit.njk', {
+        title: result.unit.name, ...result, vocab, roomValues: body, errors: formErrors(checked.problems.map(p => ({ ...p, field: `room-${p.field}` }))),
+      })
+    }
+    await acc.addRoom(request.actor!, id, checked.value)
+    return reply.redirect(`/accommodation/units/${id}`, 303)
+  })
+
+  app.post<{ Params: { id: string } }>('/accommodation/units/:id/address', async (request, reply) => {
+    const id = checkId(request.params.id)
+    const body = (request.body ?? {}) as Body
+    const checked = checkAddress(body)
+    if (!checked.ok) {
+      const result = await acc.address(request.actor!, id)
+      if (result.kind === 'refused') throw new NotFoundError()
+      return reply.code(400).view('accommodation/views/address.njk', {
+        title: `Address of ${result.unit.name}`, ...result, manages: true, addressValues: body, errors: formErrors(checked.problems),
+      })
+    }
+    await acc.setAddress(request.actor!, id, checked.value)
+    return reply.redirect(`/accommodation/units/${id}/address`, 303)
+  })
+
   app.get<{ Params: { id: string } }>('/accommodation/units/:id', async (request, reply) => {
     const result = await acc.unit(request.actor!, checkId(request.params.id))
     return reply.view('accommodation/views/unit.njk', { title: result.unit.name, ...result, vocab })
@@ -261,7 +340,11 @@ export const accommodationRoutes: FastifyPluginAsync<{ services: Services }> = a
   app.get<{ Params: { id: string } }>('/accommodation/units/:id/address', async (request, reply) => {
     const result = await acc.address(request.actor!, checkId(request.params.id))
     if (result.kind === 'refused') throw new NotFoundError()
-    return reply.view('accommodation/views/address.njk', { title: `Address of ${result.unit.name}`, ...result })
+    const manages = can(request.actor!.roles, 'accommodation.manage')
+    const addressValues = result.kind === 'shown'
+      ? { line1: result.address.lines[0] ?? '', line2: result.address.lines.length > 2 ? result.address.lines[1] : '', town: result.address.lines.at(-1) ?? '', postcode: result.address.postcode, phone: result.address.phone ?? '' }
+      : {}
+    return reply.view('accommodation/views/address.njk', { title: `Address of ${result.unit.name}`, ...result, manages, addressValues })
   })
 
   app.post<{ Params: { id: string; spaceId: string } }>('/accommodation/units/:id/spaces/:spaceId/status', async (request, reply) => {

@@ -16,6 +16,7 @@ import { recordAudit } from '../audit/service.ts'
 import { ConcurrentEditError, UserInputError } from '../auth/users.ts'
 import { NotFoundError } from '../cases/service.ts'
 import * as repo from './repository.ts'
+import type { AddressValues, RoomValues, UnitValues } from './unitForm.ts'
 import {
   addDays,
   checkDecision,
@@ -600,6 +601,55 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
     })
   }
 
+  /** A provider's staff add a unit to their own agency's inventory, or change one (optimistic concurrency). */
+  async function saveUnit(actor: Actor, unitId: string | null, values: UnitValues, version?: number) {
+    return withActor(db, actor, async tx => {
+      if (unitId === null) {
+        if (!managesProvider(actor, actor.agencyId)) throw new NotFoundError()
+        const id = randomUUID()
+        await tx.insertInto('accommodation_unit').values({
+          partnership_id: actor.partnershipId, id, provider_agency_id: actor.agencyId, ...unitColumns(values), updated_by: actor.userId,
+        }).execute()
+        return id
+      }
+      const found = await repo.unitById(tx, actor.partnershipId, unitId)
+      if (!found || !managesProvider(actor, found.providerAgencyId)) throw new NotFoundError()
+      if (found.version !== version) throw new ConcurrentEditError({ version: found.version, updatedAt: new Date() })
+      const updated = await tx.updateTable('accommodation_unit')
+        .set({ ...unitColumns(values), updated_at: deps.clock(), updated_by: actor.userId, version: sql`version + 1` })
+        .where('partnership_id', '=', actor.partnershipId).where('id', '=', unitId).where('version', '=', version)
+        .executeTakeFirst()
+      if (Number(updated.numUpdatedRows) !== 1) throw new ConcurrentEditError({ version: found.version, updatedAt: new Date() })
+      return unitId
+    })
+  }
+
+  async function addRoom(actor: Actor, unitId: string, room: RoomValues) {
+    return withActor(db, actor, async tx => {
+      const found = await repo.unitById(tx, actor.partnershipId, unitId)
+      if (!found || !managesProvider(actor, found.providerAgencyId)) throw new NotFoundError()
+      await tx.insertInto('accommodation_space').values({
+        partnership_id: actor.partnershipId, id: randomUUID(), unit_id: unitId, label: room.label, child_beds: room.childBeds,
+        wheelchair_accessible: room.wheelchairAccessible, ground_floor: room.groundFloor,
+      }).execute()
+    })
+  }
+
+  /** The provider's staff record or change the unit's sealed address (recorded in the audit log). */
+  async function setAddress(actor: Actor, unitId: string, address: AddressValues) {
+    return withActor(db, actor, async tx => {
+      const found = await repo.unitById(tx, actor.partnershipId, unitId)
+      if (!found || !managesProvider(actor, found.providerAgencyId) || !(await repo.mayReadAddress(tx, unitId))) throw new NotFoundError()
+      await tx.insertInto('accommodation_unit_address')
+        .values({ partnership_id: actor.partnershipId, unit_id: unitId, address_lines: address.lines, postcode: address.postcode, phone: address.phone, updated_by: actor.userId })
+        .onConflict(oc => oc.columns(['partnership_id', 'unit_id']).doUpdateSet({
+          address_lines: address.lines, postcode: address.postcode, phone: address.phone, updated_at: deps.clock(), updated_by: actor.userId,
+        }))
+        .execute()
+      await recordAudit(tx, actor, { action: 'SEALED_WRITE', subjectType: 'accommodation-unit', subjectId: unitId, fields: ['address'] })
+    })
+  }
+
   async function districtList(actor: Actor) {
     return withActor(db, actor, tx => repo.districts(tx, actor.partnershipId))
   }
@@ -625,6 +675,18 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
     unmetNeed,
     occupancy,
     districtList,
+    saveUnit,
+    addRoom,
+    setAddress,
+  }
+}
+
+function unitColumns(v: UnitValues) {
+  return {
+    name: v.name, accommodation_type: v.type, district_code: v.districtCode, area_label: v.areaLabel, genders_accepted: v.gendersAccepted,
+    max_male_child_age: v.maxMaleChildAge, max_children: v.maxChildren, pets_accepted: v.petsAccepted, nrpf_accepted: v.nrpfAccepted,
+    nrpf_funding_route: v.nrpfFundingRoute, local_connection: v.localConnection, supports_substance_use: v.supportsSubstanceUse,
+    supports_mental_health: v.supportsMentalHealth, languages: v.languages, by_and_for: v.byAndFor, is_active: v.isActive, notes: v.notes,
   }
 }
 
