@@ -177,7 +177,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
             .orderBy('a.due_on').execute(),
           safeContactRules(tx, c.personId),
         ])
-        const definition = engagementDefinitionInForce(profile, c.referralDate)
+        const definition = definitionOn(profile, c.referralDate)
         const now = today()
         const intake = c.intakeOutcomes as IntakeOutcomes | null
         const exit = c.exitOutcomes as ExitOutcomes | null
@@ -239,7 +239,8 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
       const profile = await profiles.current(actor.partnershipId)
       return withActor(db, actor, async tx => {
         const c = await caseRow(tx, actor, caseId)
-        const definition = engagementDefinitionInForce(profile, c.referralDate)
+        const definition = definitionOn(profile, c.referralDate)
+        if (!definition) throw new InputError([{ field: 'activities', message: `The partnership profile has no engagement definition in force on ${c.referralDate}` }])
         const outcome = engagementOutcome(definition, input.activities)
         const problems = []
         if (outcome.problem) problems.push({ field: 'activities', message: outcome.problem })
@@ -377,6 +378,15 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
         return rows
       })
     },
+  }
+}
+
+/** The engagement definition in force on a date, or null when the profile defines none then. */
+function definitionOn(profile: Parameters<typeof engagementDefinitionInForce>[0], date: string) {
+  try {
+    return engagementDefinitionInForce(profile, date)
+  } catch {
+    return null
   }
 }
 

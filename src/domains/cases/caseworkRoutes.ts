@@ -158,7 +158,7 @@ export const caseworkRoutes: FastifyPluginAsync<{ services: Services }> = async 
     path: '/cases/:id/engagement', template: 'cases/views/engagement.njk', title: 'Record engagement', errorField: 'activities',
     view: (_request, current, body, problems) => ({
       definition: current.engagementDefinition,
-      activityItems: checkboxItems(current.engagementDefinition.qualifyingActivities.map(a => ({ value: a, text: activityLabel(a) })),
+      activityItems: checkboxItems((current.engagementDefinition?.qualifyingActivities ?? []).map(a => ({ value: a, text: activityLabel(a) })),
         body ? list(body, 'activities') : current.casework.engagementActivities),
       dateItems: dateItems(body ? dateParts(body, 'engagedOn') : partsOf(current.casework.engagedOn ?? today()), problems.some(p => p.field.startsWith('engagedOn'))),
     }),
