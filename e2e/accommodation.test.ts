@@ -37,6 +37,9 @@ async function seed(db: Kysely<DB>) {
     housing: (await f.newUser(partnershipId, { agencyId: agencies.housing, roles: ['housing-officer'], passwordHash })).email,
     referrer: (await f.newUser(partnershipId, { agencyId: agencies.police, roles: ['referrer'], passwordHash })).email,
     provider: (await f.newUser(partnershipId, { agencyId: agencies.dispersed, roles: ['safe-accommodation-worker'], passwordHash })).email,
+    refugeStaff: (await f.newUser(partnershipId, { agencyId: agencies.refugeA, roles: ['safe-accommodation-worker'], passwordHash })).email,
+    idva: (await f.newUser(partnershipId, { agencyId: agencies.housing, roles: ['idva'], passwordHash })).email,
+    sanctuary: (await f.newUser(partnershipId, { agencyId: agencies.dispersed, roles: ['sanctuary-provider'], passwordHash })).email,
   }
   const refuge12 = await createUnit(db, partnershipId, {
     providerAgencyId: agencies.refugeA, name: 'Kingfisher refuge', type: 'refuge', districtCode: 'east', areaLabel: 'Eastwick',
@@ -180,5 +183,39 @@ describeInBrowser(`safe accommodation in Chromium on ${engineUnderTest}`, () => 
     const audit = await server.db.db.selectFrom('audit_event').where('action', '=', 'SEALED_READ_REFUSED').where('subject_id', '=', refuge12)
       .select('actor_user_id').execute()
     expect(audit).toHaveLength(1)
+  })
+
+  it('the inventory and additional security pages work in the browser with no axe violations', journey, async () => {
+    const { users, refuge12 } = server.seeded
+    const staff = await signedIn(users.refugeStaff)
+    await staff.goto('/accommodation/units/new')
+    await checkAccessibility(staff, { soft: true, label: 'add a unit' })
+    await click(staff, () => staff.getByRole('button', { name: 'Save the unit' }).click())
+    await expect.poll(() => staff.locator('.govuk-error-summary').isVisible()).toBe(true)
+    await checkAccessibility(staff, { soft: true, label: 'add a unit with errors' })
+    await staff.goto(`/accommodation/units/${refuge12}/edit`)
+    await checkAccessibility(staff, { soft: true, label: 'change a unit' })
+    await staff.goto(`/accommodation/units/${refuge12}/address`)
+    expect(await staff.locator('[data-testid="unit-address"]').innerText()).toContain(REFUGE_ADDRESS)
+    await checkAccessibility(staff, { soft: true, label: 'sealed address (provider)' })
+    await staff.goto(`/accommodation/units/${refuge12}`)
+    await staff.getByText('Add a room').click()
+    await staff.fill('#room-label', 'Room 3')
+    await staff.fill('#room-childBeds', '2')
+    await click(staff, () => staff.getByRole('button', { name: 'Add the room' }).click())
+    expect(await staff.locator('[data-testid="rooms"]').innerText()).toContain('Room 3')
+    await checkAccessibility(staff, { soft: true, label: 'unit with a new room' })
+
+    const idva = await signedIn(users.idva)
+    await idva.goto('/services/sanctuary/new')
+    await checkAccessibility(idva, { soft: true, label: 'refer for additional security' })
+    await idva.getByLabel('Social rented').check()
+    await idva.locator('#providerAgencyId').selectOption({ index: 1 })
+    await idva.fill('#childrenInHousehold', '2')
+    await click(idva, () => idva.getByRole('button', { name: 'Send referral' }).click())
+    await expect.poll(() => idva.locator('h1').innerText()).toMatch(/^SJ-/)
+    await checkAccessibility(idva, { soft: true, label: 'sanctuary job (referrer)' })
+    await idva.goto('/services/sanctuary')
+    await checkAccessibility(idva, { soft: true, label: 'additional security list' })
   })
 })
