@@ -33,6 +33,7 @@ describe(`safe accommodation data layer on ${engineUnderTest}`, () => {
     actors.referrer = await f.newUser(partnershipId, { agencyId: agency['cambridgeshire-constabulary']!, roles: ['referrer'] })
     actors.commissioner = await f.newUser(partnershipId, { agencyId: agency['cambridgeshire-county-council']!, roles: ['commissioner'] })
     actors.marac = await f.newUser(partnershipId, { agencyId: agency['cpft']!, roles: ['marac-representative'] })
+    actors.idva = await f.newUser(partnershipId, { agencyId: agency['cp-idva-service']!, roles: ['idva'] })
   })
   afterAll(() => database.drop())
 
@@ -41,6 +42,9 @@ describe(`safe accommodation data layer on ${engineUnderTest}`, () => {
     expect(result).toMatchObject({ created: true, units: 14 })
     expect(result.placements).toBeGreaterThan(result.rooms)
     expect(result.unmetSearches).toBeGreaterThan(0)
+    expect(result.sanctuaryJobs).toBe(40)
+    const bobby = await database.db.selectFrom('sanctuary_job').where('partnership_id', '=', partnershipId).select(['provider_agency_id', 'is_synthetic']).execute()
+    expect(bobby.every(j => j.is_synthetic && j.provider_agency_id === agency['bobby-scheme'])).toBe(true)
     const units = await database.db.selectFrom('accommodation_unit').where('partnership_id', '=', partnershipId)
       .select(['name', 'accommodation_type', 'max_male_child_age', 'is_synthetic']).execute()
     const refuges = units.filter(u => u.accommodation_type === 'refuge')

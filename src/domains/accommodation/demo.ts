@@ -12,6 +12,8 @@
  * Which refuge has which limit, the room sizes and the dispersed units' landlords are synthetic choices.
  * For any other profile: a refuge for each refuge provider and two dispersed units for each specialist service.
  *
+ * It also adds a year of synthetic additional-security (sanctuary) jobs when there is a demo IDVA to refer them.
+ *
  * Runs on the owner connection (or the demo seeder's transaction). Does nothing when the partnership
  * already has units.
  */
@@ -21,7 +23,7 @@ import type { DB } from '../../db/schema.ts'
 import { createUnit, type RoomSpec, type UnitSpec } from './inventory.ts'
 import { addDays, compactResult, describeHousehold, type Household, matchHousehold, type MatchSpace, type MatchUnit, type MoveOnDestination } from './rules.ts'
 
-export type AccommodationDemoResult = { created: boolean; units: number; rooms: number; placements: number; unmetSearches: number }
+export type AccommodationDemoResult = { created: boolean; units: number; rooms: number; placements: number; unmetSearches: number; sanctuaryJobs: number }
 
 /** A deterministic generator (mulberry32) seeded from the partnership id. */
 function prng(seedText: string) {
@@ -126,11 +128,11 @@ const destinations: MoveOnDestination[] = [
 export async function seedAccommodationDemo(db: Kysely<DB>, partnershipId: string, options: { today?: string } = {}): Promise<AccommodationDemoResult> {
   const today = options.today ?? new Date().toISOString().slice(0, 10)
   const existing = await db.selectFrom('accommodation_unit').where('partnership_id', '=', partnershipId).select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-  if (Number(existing.n) > 0) return { created: false, units: Number(existing.n), rooms: 0, placements: 0, unmetSearches: 0 }
+  if (Number(existing.n) > 0) return { created: false, units: Number(existing.n), rooms: 0, placements: 0, unmetSearches: 0, sanctuaryJobs: 0 }
 
   const agencies = await db.selectFrom('agency').where('partnership_id', '=', partnershipId).select(['id', 'code', 'kind']).orderBy('code').execute()
   const districts = await db.selectFrom('district').where('partnership_id', '=', partnershipId).select(['code', 'name']).orderBy('code').execute()
-  if (districts.length === 0) return { created: false, units: 0, rooms: 0, placements: 0, unmetSearches: 0 }
+  if (districts.length === 0) return { created: false, units: 0, rooms: 0, placements: 0, unmetSearches: 0, sanctuaryJobs: 0 }
   const plans = cambridgeshirePlan(new Map(agencies.map(a => [a.code, a])), new Set(districts.map(d => d.code))) ?? genericPlan(agencies, districts)
 
   const r = prng(`accommodation-demo:${partnershipId}`)
@@ -224,5 +226,53 @@ export async function seedAccommodationDemo(db: Kysely<DB>, partnershipId: strin
       unmetSearches++
     }
   }
-  return { created: true, units: created.length, rooms: created.reduce((n, c) => n + c.spaceIds.length, 0), placements: placements.length, unmetSearches }
+  const sanctuaryJobs = await seedSanctuaryDemo(db, partnershipId, agencies, districts, today, r)
+  return { created: true, units: created.length, rooms: created.reduce((n, c) => n + c.spaceIds.length, 0), placements: placements.length, unmetSearches, sanctuaryJobs }
+}
+
+/**
+ * A year of synthetic additional-security jobs, referred by the demo IDVA to the Bobby Scheme (or the first
+ * specialist service): most fitted, some cancelled for no access or awaiting a landlord's permission (as in
+ * Coventry's Jan-Mar 2021 figures), about 1.6 children protected a home (526 in 331 homes, 000:L1127, L1164),
+ * and follow-ups that are mostly "improved" (000:L1129).
+ */
+async function seedSanctuaryDemo(db: Kysely<DB>, partnershipId: string, agencies: AgencyRow[], districts: DistrictRow[], today: string, r: ReturnType<typeof prng>): Promise<number> {
+  const provider = agencies.find(a => a.code === 'bobby-scheme') ?? agencies.find(a => a.kind === 'specialist-da-service')
+  const referrer = await db
+    .selectFrom('app_user as u')
+    .innerJoin('user_role as ur', j => j.onRef('ur.partnership_id', '=', 'u.partnership_id').onRef('ur.user_id', '=', 'u.id'))
+    .where('u.partnership_id', '=', partnershipId).where('ur.role', '=', 'idva')
+    .select(['u.id', 'u.agency_id as agencyId']).orderBy('u.email').executeTakeFirst()
+  if (!provider || !referrer) return 0
+  const deviceSets = [['door-locks', 'window-locks'], ['door-locks', 'video-doorbell', 'external-lighting'], ['fire-safe-letterbox', 'door-chain-or-limiter'],
+    ['door-locks', 'personal-alarm'], ['cctv', 'video-doorbell', 'door-locks'], ['safe-room-door', 'door-locks', 'smoke-alarm']]
+  const jobs: Insertable<DB['sanctuary_job']>[] = []
+  const followUps: Insertable<DB['sanctuary_follow_up']>[] = []
+  for (let i = 0; i < 40; i++) {
+    const referredOn = addDays(today, -r.int(10, 360))
+    const roll = r.next()
+    const status = roll < 0.7 ? 'fitted' : roll < 0.8 ? 'cancelled' : roll < 0.88 ? 'not-completed' : roll < 0.94 ? 'surveyed' : 'referred'
+    const surveyedOn = status === 'referred' ? null : addDays(referredOn, r.int(1, 7))
+    const fittedOn = status === 'fitted' ? addDays(surveyedOn!, r.int(1, 14)) : null
+    const id = randomUUID()
+    jobs.push({
+      partnership_id: partnershipId, id, reference: `SJ-DEMO-${String(i + 1).padStart(3, '0')}`, referring_agency_id: referrer.agencyId, referred_by: referrer.id,
+      provider_agency_id: provider.id, referred_on: referredOn, district_code: r.pick(districts).code,
+      tenure: r.pick(['social-rented', 'social-rented', 'private-rented', 'owner-occupier']), status,
+      surveyed_on: surveyedOn, fitted_on: fittedOn, devices: status === 'fitted' ? r.pick(deviceSets) : [],
+      cost_pence: status === 'fitted' ? r.int(150, 900) * 100 : null, children_protected: r.pick([0, 1, 1, 2, 2, 3, 4]),
+      closure_reason: status === 'cancelled' ? 'No access (synthetic)' : status === 'not-completed' ? "Awaiting the landlord's permission (synthetic)" : null,
+      is_synthetic: true,
+    })
+    if (status === 'fitted' && fittedOn && r.next() < 0.5 && addDays(fittedOn, 28) <= today) {
+      const outcome = () => (r.next() < 0.96 ? 'improved' : r.next() < 0.8 ? 'no-change' : 'worse')
+      followUps.push({
+        partnership_id: partnershipId, job_id: id, surveyed_on: addDays(fittedOn, 28), safety: outcome(), empowerment: outcome(),
+        health_wellbeing: outcome(), recover_cope: outcome(), recorded_by: referrer.id,
+      })
+    }
+  }
+  await db.insertInto('sanctuary_job').values(jobs).execute()
+  if (followUps.length) await db.insertInto('sanctuary_follow_up').values(followUps).execute()
+  return jobs.length
 }
