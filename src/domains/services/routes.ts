@@ -5,6 +5,8 @@ import type { Services } from '../../web/services.ts'
 import { NotFoundError } from '../cases/service.ts'
 import { ConcurrentEditError, UserInputError } from '../auth/users.ts'
 import { createSanctuaryService } from './sanctuary.ts'
+import { createWhaService } from './wha.ts'
+import { fundingCategories, fundingCategoryLabels, fundingStatusLabels, isOpenReciprocal, reciprocalStatuses, reciprocalStatusLabels } from './whaRules.ts'
 import {
   deviceLabels, devices, formatPounds, jobStatuses, jobStatusLabels, outcomeLabels, outcomeMeasures, outcomes, tenureLabels, tenures,
 } from './sanctuaryRules.ts'
@@ -23,6 +25,7 @@ function dateFrom(body: Body, name: string) {
 const partsOf = (iso: string | null) => (iso ? { day: String(Number(iso.slice(8, 10))), month: String(Number(iso.slice(5, 7))), year: iso.slice(0, 4) } : { day: '', month: '', year: '' })
 
 const vocab = { tenures, tenureLabels, devices, deviceLabels, jobStatuses, jobStatusLabels, outcomes, outcomeLabels, outcomeMeasures }
+const rowDateIds = (id: string) => ({ [`paidOn-${id}`]: `paidOn-${id}-day`, [`movedOn-${id}`]: `movedOn-${id}-day` })
 const dateIds = { referredOn: 'referredOn-day', surveyedOn: 'surveyedOn-day', fittedOn: 'fittedOn-day', followUpOn: 'followUpOn-day' }
 
 /** Additional security / sanctuary: jobs referred by DA specialists and delivered by the provider. */
@@ -113,5 +116,85 @@ export const sanctuaryRoutes: FastifyPluginAsync<{ services: Services }> = async
       throw error
     }
     return reply.redirect(`/services/sanctuary/${request.params.id}`, 303)
+  })
+
+  // ---- Flexible funding and managed reciprocals ----
+
+  const wha = createWhaService({ db: services.db, clock: services.clock })
+  const whaVocab = { fundingCategories, fundingCategoryLabels, fundingStatusLabels, reciprocalStatuses, reciprocalStatusLabels, isOpenReciprocal }
+  const mustRefer = (request: FastifyRequest) => {
+    if (!can(request.actor!.roles, 'wha.refer')) throw new NotFoundError()
+  }
+
+  const renderFunding = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+    mustRefer(request)
+    const result = await wha.fundingList(request.actor!)
+    return reply.code(status).view('services/views/flexible-funding.njk', {
+      title: 'Flexible funding', ...result, vocab: whaVocab, formatPounds, values: { requestedOn: partsOf(wha.today()) }, ...extra,
+    })
+  }
+  app.get('/services/flexible-funding', async (request, reply) => renderFunding(request, reply))
+  app.post('/services/flexible-funding', async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const on = dateFrom(body, 'requestedOn')
+    const input = { fundCode: str(body, 'fundCode'), category: str(body, 'category'), whatFor: str(body, 'whatFor'), amount: str(body, 'amount'), requestedOn: on.iso }
+    try {
+      await wha.requestFunding(request.actor!, input)
+    } catch (error) {
+      if (error instanceof UserInputError) return renderFunding(request, reply, { values: { ...input, requestedOn: on.parts }, errors: formErrors(error.problems, dateIds), open: true }, 400)
+      throw error
+    }
+    return reply.redirect('/services/flexible-funding', 303)
+  })
+  app.post<{ Params: { id: string } }>('/services/flexible-funding/:id', async (request, reply) => {
+    if (!uuid.test(request.params.id)) throw new NotFoundError()
+    const body = (request.body ?? {}) as Body
+    const paid = dateFrom(body, 'paidOn')
+    try {
+      await wha.decideFunding(request.actor!, request.params.id, { status: str(body, 'status'), paidOn: paid.iso }, Number(str(body, 'version')))
+    } catch (error) {
+      if (error instanceof UserInputError || error instanceof ConcurrentEditError) {
+        const problems = error instanceof UserInputError ? error.problems : [{ field: 'status', message: 'Someone else changed this request while you were looking at it. It is shown as it is now.' }]
+        return renderFunding(request, reply, { errors: formErrors(problems.map(p => ({ ...p, field: `${p.field}-${request.params.id}` })), rowDateIds(request.params.id)), editing: request.params.id }, error instanceof UserInputError ? 400 : 409)
+      }
+      throw error
+    }
+    return reply.redirect('/services/flexible-funding', 303)
+  })
+
+  const renderReciprocals = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+    mustRefer(request)
+    const result = await wha.reciprocalList(request.actor!)
+    return reply.code(status).view('services/views/reciprocals.njk', {
+      title: 'Managed reciprocals', ...result, vocab: whaVocab, values: { requestedOn: partsOf(wha.today()) }, ...extra,
+    })
+  }
+  app.get('/services/reciprocals', async (request, reply) => renderReciprocals(request, reply))
+  app.post('/services/reciprocals', async (request, reply) => {
+    const body = (request.body ?? {}) as Body
+    const on = dateFrom(body, 'requestedOn')
+    const input = { landlordFrom: str(body, 'landlordFrom'), areas: str(body, 'areas'), bedroomsNeeded: str(body, 'bedroomsNeeded'), requestedOn: on.iso }
+    try {
+      await wha.requestReciprocal(request.actor!, input)
+    } catch (error) {
+      if (error instanceof UserInputError) return renderReciprocals(request, reply, { values: { ...input, requestedOn: on.parts }, errors: formErrors(error.problems, dateIds), open: true }, 400)
+      throw error
+    }
+    return reply.redirect('/services/reciprocals', 303)
+  })
+  app.post<{ Params: { id: string } }>('/services/reciprocals/:id', async (request, reply) => {
+    if (!uuid.test(request.params.id)) throw new NotFoundError()
+    const body = (request.body ?? {}) as Body
+    const moved = dateFrom(body, 'movedOn')
+    try {
+      await wha.updateReciprocal(request.actor!, request.params.id, { status: str(body, 'status'), landlordTo: str(body, 'landlordTo'), offers: str(body, 'offers'), movedOn: moved.iso }, Number(str(body, 'version')))
+    } catch (error) {
+      if (error instanceof UserInputError || error instanceof ConcurrentEditError) {
+        const problems = error instanceof UserInputError ? error.problems : [{ field: 'status', message: 'Someone else changed this request while you were looking at it. It is shown as it is now.' }]
+        return renderReciprocals(request, reply, { errors: formErrors(problems.map(p => ({ ...p, field: `${p.field}-${request.params.id}` })), rowDateIds(request.params.id)), editing: request.params.id }, error instanceof UserInputError ? 400 : 409)
+      }
+      throw error
+    }
+    return reply.redirect('/services/reciprocals', 303)
   })
 }
