@@ -113,6 +113,19 @@ describe(`the referral question pages on ${engineUnderTest}`, () => {
     expect(Number(count.n)).toBe(1)
   })
 
+  it('deletes a user’s drafts left untouched for 14 days when they start another', async () => {
+    const c = client(app)
+    await c.signIn(setup.users.health.email, password)
+    const old = (await c.post('/referrals/new', {})).headers.location!.split('/')[3]!
+    clock.advanceMinutes(15 * 24 * 60)
+    await c.signIn(setup.users.health.email, password)
+    const fresh = (await c.post('/referrals/new', {})).headers.location!.split('/')[3]!
+    const left = await database.db.selectFrom('referral_draft').where('user_id', '=', setup.users.health.userId).select('id').execute()
+    expect(left.map(d => d.id)).toEqual([fresh])
+    expect(old).not.toBe(fresh)
+    clock.advanceMinutes(-15 * 24 * 60)
+  })
+
   it('offers the people already known as possible matches, and links the ones chosen', async () => {
     const c = client(app)
     await c.signIn(setup.users.police.email, password)

@@ -66,6 +66,9 @@ const isUniqueViolation = (error: unknown, constraint: string) => {
   return e?.code === '23505' && (e.constraint === constraint || (e.message ?? '').includes(constraint))
 }
 
+/** Days a draft referral is kept after its last change. */
+export const DRAFT_DAYS = 14
+
 /** Scope the client's key to the user, so two systems choosing the same key never collide. */
 const scopedKey = (actor: Actor, key: string) => `${actor.userId}:${key}`
 
@@ -345,11 +348,21 @@ export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; prof
       return parsed.data
     },
 
+    /**
+     * Starts a draft. Drafts hold personal data typed in but not yet sent, so the user's drafts untouched
+     * for DRAFT_DAYS are deleted first: an abandoned referral does not linger.
+     */
     async createDraft(actor: Actor, defaults: Record<string, unknown> = {}): Promise<string> {
       const id = randomUUID()
-      await withActor(db, actor, tx => tx.insertInto('referral_draft').values({
-        partnership_id: actor.partnershipId, id, user_id: actor.userId, answers: JSON.stringify(defaults), idempotency_key: randomUUID(),
-      }).execute())
+      const stale = new Date(clock().getTime() - DRAFT_DAYS * 86_400_000)
+      await withActor(db, actor, async tx => {
+        await tx.deleteFrom('referral_draft').where('partnership_id', '=', actor.partnershipId).where('user_id', '=', actor.userId)
+          .where('updated_at', '<', stale).execute()
+        await tx.insertInto('referral_draft').values({
+          partnership_id: actor.partnershipId, id, user_id: actor.userId, answers: JSON.stringify(defaults), idempotency_key: randomUUID(),
+          created_at: clock(), updated_at: clock(),
+        }).execute()
+      })
       return id
     },
 
