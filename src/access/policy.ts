@@ -47,6 +47,8 @@ export const permissions = [
   'wha.refer',
   /** Whole Housing Approach: deliver a service (fit security, provide therapy) for one's own agency. */
   'wha.deliver',
+  /** Record linkage: review uncertain pairs of records and decide "same person" or "different people". */
+  'linkage.review',
 ] as const
 
 export type Permission = (typeof permissions)[number]
@@ -84,6 +86,7 @@ export const policy: Record<Role, Grants> = {
     'case.allocate': 'agency',
     'person.write': 'agency',
     'report.read': 'agency',
+    'linkage.review': 'agency',
     'accommodation.view': 'partnership',
     'accommodation.search': 'agency',
     'wha.refer': 'agency',
@@ -96,6 +99,7 @@ export const policy: Record<Role, Grants> = {
     'marac.write': 'partnership',
     'marac.contribute': 'partnership',
     'report.read': 'partnership',
+    'linkage.review': 'partnership',
   },
   // A representative sees the agenda items and actions of their own agency only (never IDVA case notes).
   'marac-representative': { 'marac.read': 'agency', 'marac.contribute': 'agency' },
@@ -107,12 +111,20 @@ export const policy: Record<Role, Grants> = {
     'feedback.issue': 'agency',
     'feedback.results': 'agency',
   },
+  // The partnership's safe accommodation manager (the Part 4 lead): every provider's units, addresses and referrals.
+  'safe-accommodation-manager': {
+    'accommodation.view': 'partnership', 'accommodation.search': 'partnership', 'accommodation.manage': 'partnership',
+    'accommodation.address': 'partnership', 'wha.refer': 'partnership', 'report.read': 'partnership',
+  },
   'housing-officer': {
     'referral.create': 'own', 'referral.read': 'own',
     'accommodation.view': 'partnership', 'accommodation.search': 'agency', 'wha.refer': 'agency',
   },
   'sanctuary-provider': { 'wha.deliver': 'agency', 'feedback.issue': 'agency', 'feedback.results': 'agency' },
-  analyst: { 'report.read': 'partnership', 'report.drill': 'partnership', 'accommodation.view': 'partnership', 'feedback.results': 'partnership' },
+  analyst: {
+    'report.read': 'partnership', 'report.drill': 'partnership', 'accommodation.view': 'partnership', 'feedback.results': 'partnership',
+    'linkage.review': 'partnership',
+  },
   commissioner: { 'report.read': 'partnership', 'accommodation.view': 'partnership', 'feedback.results': 'partnership' },
   // Independent of the commissioned services: reads anonymous responses (never identities) and tags themes.
   'independent-evaluator': {

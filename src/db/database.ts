@@ -49,9 +49,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const dataDir = options.dataDir ?? './data'
   const inMemory = dataDir === 'memory://'
   if (!inMemory) fs.mkdirSync(dataDir, { recursive: true })
-  const pglite = new PGlite(inMemory ? undefined : dataDir, {
-    parsers: { [DATE_OID]: (value: string) => value, 20: (value: string) => Number(value) },
-  })
+  // PGlite takes (dataDir, options) or (options): passing `undefined` as the data directory would drop the options.
+  const pgliteOptions = { parsers: { [DATE_OID]: (value: string) => value, 20: (value: string) => Number(value) } }
+  const pglite = inMemory ? new PGlite(pgliteOptions) : new PGlite(dataDir, pgliteOptions)
   await pglite.waitReady
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
   return { db, engine: 'pglite', location: inMemory ? 'PGlite (in memory)' : `PGlite at ${dataDir}`, close: () => db.destroy() }

@@ -19,6 +19,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { type Role, roleLabels, roles } from '../access/roles.ts'
 import { type Clock, londonDate, systemClock } from '../clock.ts'
 import type { DB } from '../db/schema.ts'
+import { seedAccommodationDemo } from '../domains/accommodation/demo.ts'
 import { recordAudit } from '../domains/audit/service.ts'
 import { hashPassword } from '../domains/auth/passwords.ts'
 import { loadPartnershipProfile } from '../domains/partnership/service.ts'
@@ -73,6 +74,7 @@ const placement: Record<Role, { kinds: string[]; team?: 'high-risk' }> = {
   'marac-coordinator': { kinds: ['idva-service', 'local-authority', 'police'] },
   'marac-representative': { kinds: ['children-social-care', 'health', 'police'] },
   'safe-accommodation-worker': { kinds: ['refuge-provider', 'specialist-da-service'] },
+  'safe-accommodation-manager': { kinds: ['local-authority', 'refuge-provider', 'specialist-da-service'] },
   'housing-officer': { kinds: ['housing', 'local-authority'] },
   // Sanctuary schemes (home security) are usually run by a specialist DA service or a refuge provider.
   'sanctuary-provider': { kinds: ['specialist-da-service', 'refuge-provider', 'housing'] },
@@ -169,11 +171,13 @@ export async function ensureDemoPartnership(db: Kysely<DB>, options: DemoSeedOpt
 
     const dataset = generateDemoData(demoInputFromProfile(profile, { seed: options.seed, years: options.years, scale: options.scale, endDate }))
     const counts = await insertDataset(tx, partnershipId, profile, dataset)
+    // Safe accommodation: the profile's refuges and units, with a year of synthetic placements and unmet need.
+    const accommodation = await seedAccommodationDemo(tx, partnershipId, { today: endDate })
     await recordAudit(tx, { partnershipId, label: SEEDED_BY }, {
       action: 'DEMO_DATA_LOAD',
       subjectType: 'partnership',
       subjectId: partnershipId,
-      details: { seed: options.seed, years: options.years, scale: options.scale, endDate, counts },
+      details: { seed: options.seed, years: options.years, scale: options.scale, endDate, counts, accommodation },
     })
     return { ...base, created: true, counts }
   })
