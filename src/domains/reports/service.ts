@@ -1,0 +1,207 @@
+/**
+ * Reports from live data.
+ *
+ *   const reports = createReportService({ db })
+ *   await reports.quarterly(who, { quarter: '2022-Q1', publication? })     → QuarterlyReport (one computed result)
+ *   await reports.drill(who, { quarter, row, measure, which })              → DrillResult (the records behind a figure)
+ *   await reports.needsAssessment(who, { from, to, populationShares? })     → NeedsAssessment
+ *
+ * Aggregates: a reader needs `report.read`. The counts are computed over the whole partnership (an
+ * agency-scoped reader: their own agency) on the owner connection, filtered by partnership in every
+ * query, so every reader with the same scope sees the same figures whatever casework rows they may open.
+ * Drill-down: needs `report.drill`; it runs as the user (row-level security decides which records exist
+ * for them) and is recorded in the audit log (REPORT_DRILL), as every report view is (REPORT_VIEW).
+ */
+import { type Kysely, sql } from 'kysely'
+import type { Actor, SystemActor } from '../../access/actor.ts'
+import { can, scopeFor } from '../../access/policy.ts'
+import type { DB } from '../../db/schema.ts'
+import { withActor } from '../../db/scope.ts'
+import { recordAudit } from '../audit/service.ts'
+import { type PartnershipProfile, parseProfile } from '../partnership/profile.ts'
+import { buildNeedsAssessment, type NeedsAssessment, type NeedsGroups, type PopulationShares } from './needs.ts'
+import { buildQuarterly, type GroupedCounts, type QuarterlyReport } from './quarterly.ts'
+import { dateRange, type Period, parseQuarter, yearBefore } from './rules.ts'
+import { flaggedCte, historyStart, idvaEpisodes, repeatCondition } from './source.ts'
+
+export type Who = Actor | SystemActor
+
+export class ReportError extends Error {
+  readonly code: 'invalid-period' | 'forbidden' | 'not-found' | 'invalid-figure'
+  constructor(code: ReportError['code'], message: string) {
+    super(message)
+    this.name = 'ReportError'
+    this.code = code
+  }
+}
+
+const isActor = (who: Who): who is Actor => 'roles' in who
+
+export type DrillMeasure = 'referrals' | 'engaged' | 'repeats' | 'male' | 'disability' | 'lgbt'
+export type DrillRecord = {
+  key: string
+  source: 'imported' | 'app'
+  agencyCode: string
+  recordId: string
+  referralDate: string
+  team: string | null
+  district: string | null
+  engaged: boolean
+  repeat: boolean
+  previousReferral: string | null
+}
+export type DrillResult = { row: string; measure: DrillMeasure; which: 'current' | 'previous'; period: Period; count: number; records: DrillRecord[]; truncated: boolean }
+
+export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) {
+  const { db } = deps
+  const now = deps.now ?? (() => new Date())
+
+  async function profileOf(partnershipId: string): Promise<PartnershipProfile> {
+    const row = await db.selectFrom('partnership_profile').where('partnership_id', '=', partnershipId).select('profile').orderBy('version', 'desc').executeTakeFirst()
+    if (!row) throw new ReportError('not-found', 'The partnership has no profile loaded.')
+    const parsed = parseProfile(row.profile)
+    if (!parsed.ok) throw new ReportError('not-found', `The partnership profile does not parse: ${parsed.errors[0]}`)
+    return parsed.profile
+  }
+
+  /** The agency a reader is limited to (agency-scoped report.read), or null for the whole partnership. */
+  function readerAgency(who: Who): string | null {
+    if (!isActor(who)) return null
+    if (!can(who.roles, 'report.read')) throw new ReportError('forbidden', 'You may not see reports.')
+    return scopeFor(who.roles, 'report.read') === 'agency' ? who.agencyId : null
+  }
+
+  function periodOf(quarter: string): Period {
+    try {
+      return parseQuarter(quarter)
+    } catch (error) {
+      throw new ReportError('invalid-period', (error as Error).message)
+    }
+  }
+
+  async function groupedCounts(tx: Kysely<DB>, profile: PartnershipProfile, partnershipId: string, agencyId: string | null, period: Period, comparison: Period): Promise<GroupedCounts[]> {
+    const from = historyStart(profile, comparison.from)
+    const ep = idvaEpisodes({ partnershipId, from, to: period.to, agencyId })
+    const repeat = repeatCondition(profile, from, period.to)
+    const result = await sql<GroupedCounts>`
+      WITH ep AS (${ep}), f AS (${flaggedCte})
+      SELECT CASE WHEN f.d BETWEEN ${period.from}::date AND ${period.to}::date THEN 'current'
+                  WHEN f.d BETWEEN ${comparison.from}::date AND ${comparison.to}::date THEN 'previous' ELSE 'other' END AS bucket,
+             f.team, f.district, f.source,
+             count(*)::int AS referrals,
+             count(*) FILTER (WHERE f.engaged)::int AS engaged,
+             count(*) FILTER (WHERE ${repeat})::int AS repeats,
+             count(*) FILTER (WHERE f.male)::int AS male,
+             count(*) FILTER (WHERE f.disabled)::int AS disabled,
+             count(*) FILTER (WHERE f.lgbt)::int AS lgbt,
+             to_char(min(f.d), 'YYYY-MM-DD') AS "firstDate"
+        FROM f
+       GROUP BY 1, 2, 3, 4`.execute(tx)
+    return result.rows
+  }
+
+  async function maracCases(tx: Kysely<DB>, partnershipId: string, agencyId: string | null, p: Period): Promise<number> {
+    const imported = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM service_episode
+       WHERE partnership_id = ${partnershipId}::uuid AND service = 'marac' AND referral_date BETWEEN ${p.from}::date AND ${p.to}::date
+       ${agencyId ? sql`AND agency_id = ${agencyId}::uuid` : sql``}`.execute(tx)
+    const app = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM marac_case
+       WHERE partnership_id = ${partnershipId}::uuid AND meeting_date BETWEEN ${p.from}::date AND ${p.to}::date
+       ${agencyId ? sql`AND referring_agency_id = ${agencyId}::uuid` : sql``}`.execute(tx)
+    return (imported.rows[0]?.n ?? 0) + (app.rows[0]?.n ?? 0)
+  }
+
+  async function quarterly(who: Who, options: { quarter: string; publication?: boolean }): Promise<QuarterlyReport> {
+    const agencyId = readerAgency(who)
+    const period = periodOf(options.quarter)
+    const comparison = yearBefore(period)
+    const profile = await profileOf(who.partnershipId)
+    const { groups, marac } = await db.transaction().execute(async tx => {
+      const groups = await groupedCounts(tx, profile, who.partnershipId, agencyId, period, comparison)
+      const marac = { current: await maracCases(tx, who.partnershipId, agencyId, period), previous: await maracCases(tx, who.partnershipId, agencyId, comparison) }
+      await recordAudit(tx, who, { action: 'REPORT_VIEW', subjectType: 'report', subjectId: `quarterly/${period.code}`, details: { report: 'quarterly', quarter: period.code, publication: options.publication ?? false } })
+      return { groups, marac }
+    })
+    return buildQuarterly({ profile, period, comparison, groups, marac, publication: options.publication ?? false, generatedAt: now().toISOString() })
+  }
+
+  /** The records behind one figure of the quarterly report. */
+  async function drill(who: Actor, options: { quarter: string; row: string; measure: DrillMeasure; which?: 'current' | 'previous'; limit?: number }): Promise<DrillResult> {
+    if (!can(who.roles, 'report.drill')) throw new ReportError('forbidden', 'You may see the figures but not the records behind them.')
+    const agencyId = scopeFor(who.roles, 'report.drill') === 'agency' ? who.agencyId : null
+    const current = periodOf(options.quarter)
+    const which = options.which ?? 'current'
+    const period = which === 'current' ? current : yearBefore(current)
+    const profile = await profileOf(who.partnershipId)
+    const teamsByCode = new Map(profile.teams.map(t => [t.code, t]))
+    const highRisk = profile.teams.filter(t => t.kind === 'high-risk').map(t => t.code)
+    const specialist = profile.teams.filter(t => t.kind === 'specialist').map(t => t.code)
+    const districts = profile.districts.map(d => d.code)
+    let where
+    const [kind, code] = options.row.split(':') as [string, string | undefined]
+    if (options.row === 'total' || options.row.startsWith('diversity:') || options.row === 'marac') where = sql`true`
+    else if (kind === 'team' && code && teamsByCode.get(code)?.kind === 'specialist') where = sql`f.team = ${code}`
+    else if (kind === 'district' && code && districts.includes(code)) where = sql`f.district = ${code} AND f.team IN (${sql.join(highRisk.length ? highRisk : [''])})`
+    else if (options.row === 'unassigned') {
+      where = sql`NOT (coalesce(f.team, '') IN (${sql.join(specialist.length ? specialist : [''])}) OR (coalesce(f.team, '') IN (${sql.join(highRisk.length ? highRisk : [''])}) AND coalesce(f.district, '') IN (${sql.join(districts)})))`
+    } else throw new ReportError('invalid-figure', `There is no figure "${options.row}" in the report.`)
+    const measureSql = {
+      referrals: sql`true`, engaged: sql`f.engaged`, repeats: sql`f.is_repeat`, male: sql`f.male`, disability: sql`f.disabled`, lgbt: sql`f.lgbt`,
+    }[options.row.startsWith('diversity:') ? (options.row.slice(10) as DrillMeasure) : options.measure]
+    if (!measureSql) throw new ReportError('invalid-figure', `There is no measure "${options.measure}".`)
+    const from = historyStart(profile, period.from)
+    const limit = options.limit ?? 1000
+    return withActor(db, who, async tx => {
+      const rows = await sql<{ key: string; source: 'imported' | 'app'; agency_code: string; record_id: string; d: string; team: string | null; district: string | null; engaged: boolean; is_repeat: boolean; prev: string | null; total: number }>`
+        WITH ep AS (${idvaEpisodes({ partnershipId: who.partnershipId, from, to: period.to, agencyId })}), f AS (${flaggedCte}),
+             r AS (SELECT f.*, ${repeatCondition(profile, from, period.to)} AS is_repeat FROM f)
+        SELECT f.key, f.source, a.code AS agency_code, f.record_id, to_char(f.d, 'YYYY-MM-DD') AS d, f.team, f.district, f.engaged, f.is_repeat,
+               CASE WHEN f.is_repeat THEN to_char(f.prev, 'YYYY-MM-DD') END AS prev, count(*) OVER ()::int AS total
+          FROM r f JOIN agency a ON a.partnership_id = ${who.partnershipId}::uuid AND a.id = f.agency_id
+         WHERE f.d BETWEEN ${period.from}::date AND ${period.to}::date AND ${where} AND ${measureSql}
+         ORDER BY f.d, f.key
+         LIMIT ${limit}`.execute(tx)
+      await recordAudit(tx, who, {
+        action: 'REPORT_DRILL', subjectType: 'report', subjectId: `quarterly/${current.code}/${options.row}/${options.measure}/${which}`,
+        details: { report: 'quarterly', quarter: current.code, row: options.row, measure: options.measure, which, records: rows.rows.length },
+      })
+      const count = rows.rows[0]?.total ?? 0
+      return {
+        row: options.row, measure: options.measure, which, period, count, truncated: count > rows.rows.length,
+        records: rows.rows.map(r => ({ key: r.key, source: r.source, agencyCode: r.agency_code, recordId: r.record_id, referralDate: r.d, team: r.team, district: r.district, engaged: r.engaged, repeat: r.is_repeat, previousReferral: r.prev })),
+      }
+    })
+  }
+
+  async function needsAssessment(who: Who, options: { from: string; to: string; populationShares?: PopulationShares }): Promise<NeedsAssessment> {
+    const agencyId = readerAgency(who)
+    let period: Period
+    try {
+      period = dateRange(options.from, options.to)
+    } catch (error) {
+      throw new ReportError('invalid-period', (error as Error).message)
+    }
+    const profile = await profileOf(who.partnershipId)
+    const groups: NeedsGroups = await db.transaction().execute(async tx => {
+      const rows = await sql<NeedsGroups['episodes'][number]>`
+        SELECT e.service, e.district, e.sex, e.gender_identity, e.trans, e.ethnicity, e.sexual_orientation, e.nrpf,
+               CASE WHEN e.date_of_birth IS NOT NULL THEN date_part('year', age(e.referral_date, e.date_of_birth))::int ELSE e.age END AS age,
+               coalesce(cardinality(array_remove(array_remove(array_remove(e.disability, 'none'), 'not-known'), 'declined')), 0)::int AS disabilities,
+               e.disability IS NULL AS disability_blank, 'not-known' = ANY(coalesce(e.disability, '{}')) OR 'declined' = ANY(coalesce(e.disability, '{}')) AS disability_unknown,
+               e.children_count, count(*)::int AS episodes, count(DISTINCT e.agency_id::text || '|' || e.person_ref)::int AS people
+          FROM service_episode e
+         WHERE e.partnership_id = ${who.partnershipId}::uuid AND e.referral_date BETWEEN ${period.from}::date AND ${period.to}::date
+           ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13`.execute(tx)
+      const marac = await maracCases(tx, who.partnershipId, agencyId, period)
+      await recordAudit(tx, who, { action: 'REPORT_VIEW', subjectType: 'report', subjectId: `needs-assessment/${period.from}..${period.to}`, details: { report: 'needs-assessment', from: period.from, to: period.to } })
+      return { episodes: rows.rows, maracCases: marac }
+    })
+    return buildNeedsAssessment({ profile, period, groups, populationShares: options.populationShares ?? {}, generatedAt: now().toISOString() })
+  }
+
+  return { quarterly, drill, needsAssessment, profileOf }
+}
+
+export type ReportService = ReturnType<typeof createReportService>

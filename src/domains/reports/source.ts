@@ -1,0 +1,73 @@
+/**
+ * The IDVA referrals every report counts, as one SQL relation: imported `service_episode` rows with
+ * service = idva, and referrals entered in the app that became IDVA support cases. Repeats are computed
+ * here from the history, never read from a column: a referral is a repeat when the same victim and the same
+ * perpetrator had an earlier referral (an earlier date) and this one is within the repeat window in force
+ * on its date of the pair's LAST earlier referral (src/domains/referrals/rules.ts, isIdvaRepeat).
+ *
+ * The victim is the agency's person_ref for imported rows (agency-qualified) and the person id for app
+ * referrals: until record linkage publishes a mapping of people, the unit counted is the referral (episode).
+ */
+import { type RawBuilder, sql } from 'kysely'
+import { addMonths } from '../partnership/effectiveDated.ts'
+import type { PartnershipProfile } from '../partnership/profile.ts'
+import { idvaRepeatWindows } from './rules.ts'
+
+export type EpisodeWindow = { partnershipId: string; from: string; to: string; agencyId?: string | null }
+
+/** How far back the history must go for repeats in [from, to]: the longest window in the profile. */
+export function historyStart(profile: PartnershipProfile, from: string): string {
+  const longest = Math.max(1, ...profile.repeatWindows.map(w => w.idvaMonths))
+  return addMonths(from, -longest)
+}
+
+/** `prev + the window in force on d` as SQL (a CASE over the profile's effective periods). */
+export function repeatCondition(profile: PartnershipProfile, from: string, to: string): RawBuilder<boolean> {
+  const first = profile.repeatWindows.map(w => w.effectiveFrom).sort()[0]
+  if (first === undefined || first > to) return sql<boolean>`false`
+  const segments = idvaRepeatWindows(profile, { from: from < first ? first : from, to })
+  const cases = segments.map(s => sql`WHEN f.d BETWEEN ${s.from}::date AND ${s.to}::date THEN f.d <= (f.prev + make_interval(months => ${s.months}::int))::date`)
+  return sql<boolean>`(f.perp IS NOT NULL AND f.prev IS NOT NULL AND CASE ${sql.join(cases, sql` `)} ELSE false END)`
+}
+
+const unknownRef = sql`('', 'not-known', 'declined')`
+
+/**
+ * The relation `ep` (one row per IDVA referral in [from, to], with the columns below) as a CTE body.
+ * key: 'imported:<agency id>:<record_id>' or 'app:<support case id>'.
+ */
+export function idvaEpisodes(w: EpisodeWindow): RawBuilder<unknown> {
+  const agencyImported = w.agencyId ? sql`AND e.agency_id = ${w.agencyId}::uuid` : sql``
+  const agencyApp = w.agencyId ? sql`AND sc.agency_id = ${w.agencyId}::uuid` : sql``
+  return sql`
+    SELECT 'imported' AS source, 'imported:' || e.agency_id::text || ':' || e.record_id AS key, e.record_id, e.agency_id,
+           e.referral_date AS d, e.team, e.district,
+           e.agency_id::text || '|' || e.person_ref AS victim,
+           CASE WHEN coalesce(e.perpetrator_ref, '') IN ${unknownRef} THEN NULL ELSE e.agency_id::text || '|' || e.perpetrator_ref END AS perp,
+           e.engaged = 'yes' AS engaged,
+           e.sex = 'male' AS male,
+           coalesce(cardinality(array_remove(array_remove(array_remove(e.disability, 'none'), 'not-known'), 'declined')), 0) > 0 AS disabled,
+           (e.sexual_orientation IN ('gay-lesbian', 'bisexual') OR e.trans = 'yes' OR e.gender_identity = 'non-binary') AS lgbt
+      FROM service_episode e
+     WHERE e.partnership_id = ${w.partnershipId}::uuid AND e.service = 'idva'
+       AND e.referral_date BETWEEN ${w.from}::date AND ${w.to}::date ${agencyImported}
+    UNION ALL
+    SELECT 'app', 'app:' || sc.id::text, sc.reference, sc.agency_id,
+           r.referral_date, t.code, r.district_code,
+           r.victim_id::text, r.perpetrator_id::text,
+           coalesce(sc.engaged, false), p.sex = 'male', false,
+           coalesce(p.gender_identity = 'non-binary', false)
+      FROM support_case sc
+      JOIN referral r ON r.partnership_id = sc.partnership_id AND r.id = sc.referral_id
+      JOIN person p ON p.partnership_id = r.partnership_id AND p.id = r.victim_id
+      JOIN agency a ON a.partnership_id = sc.partnership_id AND a.id = sc.agency_id AND a.kind = 'idva-service'
+      LEFT JOIN team t ON t.partnership_id = sc.partnership_id AND t.id = sc.team_id
+     WHERE sc.partnership_id = ${w.partnershipId}::uuid
+       AND r.referral_date BETWEEN ${w.from}::date AND ${w.to}::date ${agencyApp}`
+}
+
+/** `flagged`: the episodes with `prev`, the pair's last referral on an earlier date. */
+export const flaggedCte = sql`
+  SELECT ep.*, max(ep.d) OVER (PARTITION BY ep.victim, ep.perp ORDER BY ep.d
+                               RANGE BETWEEN UNBOUNDED PRECEDING AND '1 day'::interval PRECEDING) AS prev
+    FROM ep`
