@@ -15,6 +15,7 @@ const program = new Command('hearth')
 registerServeCommand(program)
 registerOperationCommands(program)
 registerImportCommands(program)
+await import('./domains/linkage/cli.ts').then(linkage => linkage.registerLinkageCommands(program))
 await import('./domains/reports/cli.ts').then(reports => reports.registerReportCommands(program))
 
 try {

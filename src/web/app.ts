@@ -26,6 +26,7 @@ import { userAdminRoutes } from '../domains/auth/userAdminRoutes.ts'
 import { caseworkRoutes } from '../domains/cases/caseworkRoutes.ts'
 import { caseRoutes } from '../domains/cases/routes.ts'
 import { NotFoundError } from '../domains/cases/service.ts'
+import { linkageRoutes } from '../domains/linkage/routes.ts'
 import { maracRoutes } from '../domains/marac/routes.ts'
 import { feedbackRoutes } from '../domains/feedback/routes.ts'
 import { referralRoutes } from '../domains/referrals/routes.ts'
@@ -259,6 +260,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(riskRoutes, { services })
   await app.register(accommodationRoutes, { services })
   await app.register(feedbackRoutes, { services, config })
+  await app.register(linkageRoutes, { services })
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
 
   return app as unknown as FastifyInstance

@@ -13,6 +13,7 @@ const items: Item[] = [
   { text: 'Safe accommodation', href: '/accommodation', permission: 'accommodation.view' },
   { text: 'Additional security', href: '/services/sanctuary', permission: 'wha.deliver' },
   { text: 'Feedback', href: '/feedback', permission: 'feedback.results' },
+  { text: 'Linked people', href: '/linkage', permission: 'linkage.review' },
   { text: 'Users', href: '/admin/users', permission: 'user.manage' },
   { text: 'Audit log', href: '/audit', permission: 'audit.read' },
 ]

@@ -9,6 +9,7 @@ import { createCaseworkService } from '../domains/cases/casework.ts'
 import { createCaseService } from '../domains/cases/service.ts'
 import { createMaracService } from '../domains/marac/service.ts'
 import { createFeedbackService } from '../domains/feedback/service.ts'
+import { createLinkageService } from '../domains/linkage/service.ts'
 import { createProfileCache } from '../domains/partnership/service.ts'
 import { createReferralService } from '../domains/referrals/service.ts'
 import { createRiskService } from '../domains/risk/service.ts'
@@ -31,6 +32,7 @@ export function createServices(deps: { db: Kysely<DB>; clock: Clock; idleMinutes
     risk: createRiskService({ db, clock, profiles }),
     accommodation: createAccommodationService({ db, clock }),
     feedback: createFeedbackService({ db, clock }),
+    linkage: createLinkageService({ db, clock }),
   }
 }
 

@@ -4,6 +4,7 @@ import * as auditPersonLookup from './202611291200-audit-person-lookup.ts'
 import * as casework from './202611291300-casework.ts'
 import * as safeAccommodation from './202611291400-safe-accommodation.ts'
 import * as survivorFeedback from './202611291500-survivor-feedback.ts'
+import * as linkage from './202611291700-linkage.ts'
 
 /** Every migration, by name. Names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '202611291300-casework': casework,
   '202611291400-safe-accommodation': safeAccommodation,
   '202611291500-survivor-feedback': survivorFeedback,
+  '202611291700-linkage': linkage,
 }
