@@ -261,6 +261,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(accommodationRoutes, { services })
   await app.register(feedbackRoutes, { services, config })
   await app.register(linkageRoutes, { services })
+  await app.register((await import('../domains/reports/routes.ts')).reportRoutes, { services })
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
 
   return app as unknown as FastifyInstance

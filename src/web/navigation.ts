@@ -14,6 +14,7 @@ const items: Item[] = [
   { text: 'Additional security', href: '/services/sanctuary', permission: 'wha.deliver' },
   { text: 'Feedback', href: '/feedback', permission: 'feedback.results' },
   { text: 'Linked people', href: '/linkage', permission: 'linkage.review' },
+  { text: 'Reports', href: '/reports', permission: 'report.read' },
   { text: 'Users', href: '/admin/users', permission: 'user.manage' },
   { text: 'Audit log', href: '/audit', permission: 'audit.read' },
 ]

@@ -1,0 +1,89 @@
+/**
+ * Report pages. /reports/quarterly?quarter=2022-Q1[&publication=1]: the page (charts and tables);
+ * /reports/quarterly/2022-Q1.{json,csv,xlsx,html,pdf}: the same computed result as files;
+ * /reports/quarterly/2022-Q1/drill?row=…&measure=…&which=current|previous: the records behind a figure
+ * (report.drill only). Readers without report.read get "not found", as elsewhere.
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { Actor } from '../../access/actor.ts'
+import { can } from '../../access/policy.ts'
+import type { Services } from '../../web/services.ts'
+import { NotFoundError } from '../cases/service.ts'
+import { htmlToPdf } from './cli.ts'
+import { quarterlyBody, quarterlyCsv, quarterlyHtml, quarterlyXlsx } from './render.ts'
+import { parseQuarter } from './rules.ts'
+import { createReportService, type DrillMeasure, ReportError } from './service.ts'
+
+const measures: DrillMeasure[] = ['referrals', 'engaged', 'repeats', 'male', 'disability', 'lgbt']
+const quarterPattern = /^\d{4}-Q[1-4]$/
+
+export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const reports = createReportService({ db: services.db, now: services.clock })
+  const reader = (request: FastifyRequest): Actor => {
+    const actor = request.actor
+    if (!actor || !can(actor.roles, 'report.read')) throw new NotFoundError()
+    return actor
+  }
+
+  app.get('/reports', async (request, reply) => {
+    reader(request)
+    return reply.redirect('/reports/quarterly')
+  })
+
+  app.get('/reports/quarterly', async (request, reply) => {
+    const actor = reader(request)
+    const query = request.query as Record<string, string | undefined>
+    const quarter = (query.quarter ?? '').trim()
+    const publication = query.publication === '1'
+    const base = { title: 'Quarterly performance report', quarter, publication, mayDrill: can(actor.roles, 'report.drill') }
+    if (quarter === '') return reply.view('reports/views/quarterly.njk', base)
+    if (!quarterPattern.test(quarter)) {
+      return reply.code(400).view('reports/views/quarterly.njk', { ...base, error: 'Enter a quarter like 2022-Q1 (April to June 2022)' })
+    }
+    const report = await reports.quarterly(actor, { quarter, publication })
+    const drillable = base.mayDrill && !publication
+    const body = quarterlyBody(report, drillable ? { drillHref: (row, measure, which) => `/reports/quarterly/${quarter}/drill?row=${encodeURIComponent(row)}&measure=${measure}&which=${which}` } : {})
+    const suffix = publication ? '?publication=1' : ''
+    const downloads = ['pdf', 'xlsx', 'csv', 'json'].map(f => ({ text: f.toUpperCase(), href: `/reports/quarterly/${quarter}.${f}${suffix}` }))
+    return reply.view('reports/views/quarterly.njk', { ...base, title: `Quarterly performance report ${report.period.shortLabel}`, body, downloads })
+  })
+
+  app.get<{ Params: { file: string } }>('/reports/quarterly/:file', async (request, reply) => {
+    const actor = reader(request)
+    const match = /^(\d{4}-Q[1-4])\.(json|csv|xlsx|html|pdf)$/.exec(request.params.file)
+    if (!match) throw new NotFoundError()
+    const [, quarter, format] = match as unknown as [string, string, string]
+    const publication = (request.query as Record<string, string | undefined>).publication === '1'
+    const report = await reports.quarterly(actor, { quarter, publication })
+    const name = `quarterly-${quarter}${publication ? '-publication' : ''}.${format}`
+    reply.header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store')
+    switch (format) {
+      case 'json': return reply.type('application/json; charset=utf-8').send(JSON.stringify(report, null, 2))
+      case 'csv': return reply.type('text/csv; charset=utf-8').send(quarterlyCsv(report))
+      case 'xlsx': return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(Buffer.from(await quarterlyXlsx(report)))
+      case 'html': return reply.type('text/html; charset=utf-8').send(quarterlyHtml(report))
+      default: return reply.type('application/pdf').send(Buffer.from(await htmlToPdf(quarterlyHtml(report))))
+    }
+  })
+
+  app.get<{ Params: { quarter: string } }>('/reports/quarterly/:quarter/drill', async (request, reply) => {
+    const actor = reader(request)
+    if (!can(actor.roles, 'report.drill')) throw new NotFoundError()
+    const quarter = request.params.quarter
+    const query = request.query as Record<string, string | undefined>
+    const measure = (query.measure ?? 'referrals') as DrillMeasure
+    const which = query.which === 'previous' ? 'previous' : 'current'
+    if (!quarterPattern.test(quarter) || !measures.includes(measure) || !query.row) throw new NotFoundError()
+    try {
+      const result = await reports.drill(actor, { quarter, row: query.row, measure, which })
+      const profile = await reports.profileOf(actor.partnershipId)
+      const [kind, code] = query.row.split(':')
+      const label = kind === 'team' ? profile.teams.find(t => t.code === code)?.name : kind === 'district' ? `High-risk IDVA, ${profile.districts.find(d => d.code === code)?.name}` : query.row === 'total' ? 'All IDVA referrals' : query.row === 'unassigned' ? 'Referrals in no team or district row' : query.row
+      const what = { referrals: 'Referrals', engaged: 'Engaged referrals', repeats: 'Repeat referrals', male: 'Male referrals', disability: 'Referrals declaring a disability', lgbt: 'LGBT referrals' }[measure]
+      return reply.view('reports/views/drill.njk', { title: `${what}: ${label}`, heading: `${what}: ${label}`, result, back: `/reports/quarterly?quarter=${parseQuarter(quarter).code}` })
+    } catch (error) {
+      if (error instanceof ReportError && error.code === 'invalid-figure') throw new NotFoundError()
+      throw error
+    }
+  })
+}
