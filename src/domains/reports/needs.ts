@@ -1,20 +1,156 @@
-/** The needs assessment (placeholder types; built in the next step). */
+/**
+ * The needs assessment for any period (usually 12 months), per service and for all services together,
+ * from the grouped counts one query returns (service.ts). Pure.
+ *
+ * Unit: until record linkage publishes a mapping from records to linked people, the unit is the EPISODE
+ * (one referral or service episode), and "people" is the number of distinct people as each agency knows
+ * them (agency + person_ref): a person known to two agencies counts twice. Both are labelled so.
+ */
+import { labelOf } from '../../standard/codeLists.ts'
 import type { PartnershipProfile } from '../partnership/profile.ts'
-import type { Period } from './rules.ts'
+import { ageBand, ageBands, type Benchmark, maracPer10kFemales, monthsIn, type Period, ratePer, referralsPerFte, representation, type Representation } from './rules.ts'
 
+export const NEEDS_CONTRACT = 'hearth.report.needs-assessment/1'
+
+/** Population shares by ethnicity code, as fractions of the population whose ethnicity is known (sum about 1). */
 export type PopulationShares = Record<string, number>
-export type NeedsGroups = {
-  episodes: {
-    service: string | null; district: string | null; sex: string | null; gender_identity: string | null; trans: string | null
-    ethnicity: string | null; sexual_orientation: string | null; nrpf: string | null; age: number | null; disabilities: number
-    disability_blank: boolean; disability_unknown: boolean; children_count: number | null; episodes: number; people: number
-  }[]
-  maracCases: number
+
+export type NeedsEpisodeGroup = {
+  service: string | null; district: string | null; team: string | null; sex: string | null; gender_identity: string | null; trans: string | null
+  ethnicity: string | null; sexual_orientation: string | null; nrpf: string | null; age: number | null; disabilities: number
+  disability_blank: boolean; disability_unknown: boolean; children_count: number | null; episodes: number
 }
-export type NeedsAssessment = { contract: string; period: Period; partnership: { code: string; name: string } }
+export type NeedsGroups = { episodes: NeedsEpisodeGroup[]; maracCases: number; peopleByService: { service: string | null; people: number }[]; peopleAll: number }
+
+export type Breakdown = { code: string; label: string; count: number; percent: number | null }[]
+export type EthnicityRow = { code: string; label: string; count: number; shareOfKnown: number | null; populationShare: number | null } & Representation
+
+export type ServiceSection = {
+  service: string
+  episodes: number
+  /** Distinct people as each agency knows them (agency + person_ref), summed over agencies. */
+  peopleWithinAgencies: number
+  ageBands: Breakdown
+  sex: Breakdown
+  genderIdentity: Breakdown
+  trans: Breakdown
+  ethnicity: EthnicityRow[]
+  disability: Breakdown
+  sexualOrientation: Breakdown
+  nrpf: Breakdown
+  children: Breakdown
+}
+
+export type NeedsAssessment = {
+  contract: typeof NEEDS_CONTRACT
+  partnership: { code: string; name: string }
+  period: Period
+  generatedAt: string
+  unit: { counted: 'episodes'; note: string }
+  all: ServiceSection
+  services: ServiceSection[]
+  ratesByDistrict: { code: string; name: string; episodes: number; population16plus: number; per1000: number | null }[]
+  benchmarks: {
+    marac: { cases: number; females16plus: number } & Benchmark
+    idvaPerFte: ({ team: string; name: string; referrals: number; fte: number | null } & Benchmark)[]
+  }
+  representationNote: string
+  missing: string[]
+}
+
+const share = (count: number, total: number) => (total > 0 ? Math.round((count / total) * 1000) / 10 : null)
+
+function breakdown(groups: readonly NeedsEpisodeGroup[], key: (g: NeedsEpisodeGroup) => string, field: Parameters<typeof labelOf>[0] | null, order?: readonly string[]): Breakdown {
+  const counts = new Map<string, number>()
+  for (const g of groups) counts.set(key(g), (counts.get(key(g)) ?? 0) + g.episodes)
+  const total = [...counts.values()].reduce((a, b) => a + b, 0)
+  const codes = order ? [...order, ...[...counts.keys()].filter(c => !order.includes(c))] : [...counts.keys()].sort((a, b) => (counts.get(b)! - counts.get(a)!) || a.localeCompare(b))
+  return codes.map(code => ({ code, label: (field && labelOf(field, code)) || code, count: counts.get(code) ?? 0, percent: share(counts.get(code) ?? 0, total) }))
+}
+
+const coded = (v: string | null) => v ?? 'not-recorded'
+
+function section(service: string, groups: readonly NeedsEpisodeGroup[], shares: PopulationShares, people: number): ServiceSection {
+  const episodes = groups.reduce((s, g) => s + g.episodes, 0)
+  const eth = breakdown(groups, g => coded(g.ethnicity), 'ethnicity')
+  const known = eth.filter(e => !['not-known', 'declined', 'not-recorded'].includes(e.code)).reduce((s, e) => s + e.count, 0)
+  const ethnicityCodes = new Set([...eth.map(e => e.code), ...Object.keys(shares)])
+  const ethnicity: EthnicityRow[] = [...ethnicityCodes].map(code => {
+    const count = eth.find(e => e.code === code)?.count ?? 0
+    const unknown = ['not-known', 'declined', 'not-recorded'].includes(code)
+    const populationShare = shares[code] ?? null
+    return {
+      code, label: labelOf('ethnicity', code) ?? code, count,
+      shareOfKnown: unknown ? null : share(count, known), populationShare,
+      ...(unknown ? { ratio: null, flag: null } : representation(count, known, populationShare)),
+    }
+  }).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
+  return {
+    service, episodes,
+    peopleWithinAgencies: people,
+    ageBands: breakdown(groups, g => ageBand(g.age), null, ageBands),
+    sex: breakdown(groups, g => coded(g.sex), 'sex'),
+    genderIdentity: breakdown(groups, g => coded(g.gender_identity), 'gender_identity'),
+    trans: breakdown(groups, g => coded(g.trans), null),
+    ethnicity,
+    disability: breakdown(groups, g => (g.disability_blank ? 'not-recorded' : g.disabilities >= 2 ? 'multiple' : g.disabilities === 1 ? 'one' : g.disability_unknown ? 'not-known-or-declined' : 'none'), null, ['none', 'one', 'multiple', 'not-known-or-declined', 'not-recorded']),
+    sexualOrientation: breakdown(groups, g => coded(g.sexual_orientation), 'sexual_orientation'),
+    nrpf: breakdown(groups, g => coded(g.nrpf), null),
+    children: breakdown(groups, g => (g.children_count === null ? 'not-known' : g.children_count >= 3 ? '3+' : String(g.children_count)), null, ['0', '1', '2', '3+', 'not-known']),
+  }
+}
+
 export function buildNeedsAssessment(input: { profile: PartnershipProfile; period: Period; groups: NeedsGroups; populationShares: PopulationShares; generatedAt: string }): NeedsAssessment {
-  return { contract: 'hearth.report.needs-assessment/1', period: input.period, partnership: { code: input.profile.partnership.code, name: input.profile.partnership.name } }
+  const { profile, period, groups, populationShares } = input
+  const months = monthsIn(period)
+  const services = [...new Set(groups.episodes.map(g => g.service ?? 'not-recorded'))].sort()
+  const females = profile.districts.reduce((s, d) => s + d.population.females16plus, 0)
+  const perDistrict = (code: string) => groups.episodes.filter(g => g.district === code).reduce((s, g) => s + g.episodes, 0)
+  const idva = groups.episodes.filter(g => g.service === 'idva')
+  return {
+    contract: NEEDS_CONTRACT,
+    partnership: { code: profile.partnership.code, name: profile.partnership.name },
+    period, generatedAt: input.generatedAt,
+    unit: { counted: 'episodes', note: 'Episodes (referrals or service episodes). Record linkage is not applied: "people" counts each agency\'s distinct people, so a person known to two agencies counts twice.' },
+    all: section('all', groups.episodes, populationShares, groups.peopleAll),
+    services: services.map(s => section(s, groups.episodes.filter(g => (g.service ?? 'not-recorded') === s), populationShares, groups.peopleByService.find(p => (p.service ?? 'not-recorded') === s)?.people ?? 0)),
+    ratesByDistrict: profile.districts.map(d => ({ code: d.code, name: d.name, episodes: perDistrict(d.code), population16plus: d.population.age16plus, per1000: ratePer(perDistrict(d.code), d.population.age16plus, 1000) })),
+    benchmarks: {
+      marac: { cases: groups.maracCases, females16plus: females, ...maracPer10kFemales(groups.maracCases, females, months) },
+      idvaPerFte: profile.teams.map(t => {
+        const referrals = idva.filter(g => g.team === t.code).reduce((s, g) => s + g.episodes, 0)
+        return { team: t.code, name: t.name, referrals, fte: t.fte ?? null, ...referralsPerFte(referrals, t.fte, months, t.capacityPerFte) }
+      }),
+    },
+    representationNote: 'Representation ratio: the group\'s share of people supported whose ethnicity is known ÷ its share of the population. Under 0.8: under-represented; over 1.25: over-represented.',
+    missing: [
+      'Safe accommodation demand against supply (declined by reason, unmet-need searches, occupancy, length of stay, move-on) is not in this report yet.',
+      'Trends across years and the data quality appendix are not in this report yet (the data quality report is `hearth quality`).',
+      ...(Object.keys(populationShares).length === 0 ? ['No population shares were given, so no representation ratios (give --population FILE).'] : []),
+    ],
+  }
 }
+
+const esc = (value: unknown): string => String(value ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+/** A standalone HTML document of the needs assessment (tables). */
 export function needsHtml(report: NeedsAssessment): string {
-  return `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Needs assessment</title></head><body><h1>Needs assessment ${report.period.label}</h1></body></html>`
+  const table = (caption: string, head: string[], rows: (string | number | null)[][]) =>
+    `<table><caption>${esc(caption)}</caption><thead><tr>${head.map(h => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map(r => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c ?? '')}</td>`)).join('')}</tr>`).join('')}</tbody></table>`
+  const b = (caption: string, rows: Breakdown) => table(caption, ['', 'Episodes', '%'], rows.map(r => [r.label, r.count, r.percent]))
+  const all = report.all
+  return `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Needs assessment ${esc(report.period.label)} - ${esc(report.partnership.name)}</title>
+<style>body{font-family:Arial,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:0 0 1.5em;width:100%}caption{text-align:left;font-weight:bold;margin-bottom:.4em}th,td{border-bottom:1px solid #b1b4b6;padding:.3em .5em;text-align:left}</style>
+</head><body><main><h1>Needs assessment: ${esc(report.partnership.name)}, ${esc(report.period.label)}</h1>
+<p>${esc(report.unit.note)}</p>
+${table('Episodes and people by service', ['Service', 'Episodes', 'People (within each agency)'], [...report.services.map(s => [s.service, s.episodes, s.peopleWithinAgencies]), ['All services', all.episodes, all.peopleWithinAgencies]])}
+${b('Age bands (all services)', all.ageBands)}${b('Sex', all.sex)}${b('Gender identity', all.genderIdentity)}
+${table('Ethnicity against the population', ['Ethnicity', 'Episodes', '% of known', 'Population %', 'Representation ratio', 'Flag'], all.ethnicity.map(e => [e.label, e.count, e.shareOfKnown, e.populationShare === null ? null : Math.round(e.populationShare * 1000) / 10, e.ratio, e.flag]))}
+<p>${esc(report.representationNote)}</p>
+${b('Disability', all.disability)}${b('Sexual orientation', all.sexualOrientation)}${b('No recourse to public funds', all.nrpf)}${b('Children', all.children)}
+${table('Rates per 1,000 population aged 16+ by district', ['District', 'Episodes', 'Population 16+', 'Per 1,000'], report.ratesByDistrict.map(r => [r.name, r.episodes, r.population16plus, r.per1000]))}
+${table('Benchmarks', ['', 'Value', 'Benchmark', '% of benchmark'], [['MARAC cases per 10,000 adult females (annualised)', report.benchmarks.marac.value, report.benchmarks.marac.benchmark, report.benchmarks.marac.percentOfBenchmark], ...report.benchmarks.idvaPerFte.filter(t => t.fte !== null).map(t => [`${t.name}: referrals per FTE (annualised)`, t.value, t.benchmark, t.percentOfBenchmark])])}
+<h2>Not yet in this report</h2><ul>${report.missing.map(m => `<li>${esc(m)}</li>`).join('')}</ul>
+</main></body></html>
+`
 }

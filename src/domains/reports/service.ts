@@ -185,18 +185,24 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     const profile = await profileOf(who.partnershipId)
     const groups: NeedsGroups = await db.transaction().execute(async tx => {
       const rows = await sql<NeedsGroups['episodes'][number]>`
-        SELECT e.service, e.district, e.sex, e.gender_identity, e.trans, e.ethnicity, e.sexual_orientation, e.nrpf,
+        SELECT e.service, e.district, e.team, e.sex, e.gender_identity, e.trans, e.ethnicity, e.sexual_orientation, e.nrpf,
                CASE WHEN e.date_of_birth IS NOT NULL THEN date_part('year', age(e.referral_date, e.date_of_birth))::int ELSE e.age END AS age,
                coalesce(cardinality(array_remove(array_remove(array_remove(e.disability, 'none'), 'not-known'), 'declined')), 0)::int AS disabilities,
                e.disability IS NULL AS disability_blank, 'not-known' = ANY(coalesce(e.disability, '{}')) OR 'declined' = ANY(coalesce(e.disability, '{}')) AS disability_unknown,
-               e.children_count, count(*)::int AS episodes, count(DISTINCT e.agency_id::text || '|' || e.person_ref)::int AS people
+               e.children_count, count(*)::int AS episodes
           FROM service_episode e
          WHERE e.partnership_id = ${who.partnershipId}::uuid AND e.referral_date BETWEEN ${period.from}::date AND ${period.to}::date
            ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
-         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13`.execute(tx)
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14`.execute(tx)
+      const people = await sql<{ service: string | null; whole: number; people: number }>`
+        SELECT e.service, grouping(e.service)::int AS whole, count(DISTINCT e.agency_id::text || '|' || e.person_ref)::int AS people
+          FROM service_episode e
+         WHERE e.partnership_id = ${who.partnershipId}::uuid AND e.referral_date BETWEEN ${period.from}::date AND ${period.to}::date
+           ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
+         GROUP BY GROUPING SETS ((e.service), ())`.execute(tx)
       const marac = await maracCases(tx, who.partnershipId, agencyId, period)
       await recordAudit(tx, who, { action: 'REPORT_VIEW', subjectType: 'report', subjectId: `needs-assessment/${period.from}..${period.to}`, details: { report: 'needs-assessment', from: period.from, to: period.to } })
-      return { episodes: rows.rows, maracCases: marac }
+      return { episodes: rows.rows, maracCases: marac, peopleByService: people.rows.filter(r => r.whole === 0), peopleAll: people.rows.find(r => r.whole === 1)?.people ?? 0 }
     })
     return buildNeedsAssessment({ profile, period, groups, populationShares: options.populationShares ?? {}, generatedAt: now().toISOString() })
   }
