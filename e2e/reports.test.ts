@@ -1,0 +1,118 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Kysely } from 'kysely'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { DB } from '../src/db/schema.ts'
+import { hashPassword } from '../src/domains/auth/passwords.ts'
+import { createImportService } from '../src/domains/imports/service.ts'
+import { loadPartnershipProfile } from '../src/domains/partnership/service.ts'
+import { buildQ1Fixture, toCsv } from '../test/fixtures/reports/q1.ts'
+import { axeContextOptions, checkAccessibility, describeInBrowser, launchBrowser, startTestServer, type TestServer } from '../test/support/browser.ts'
+import { engineUnderTest } from '../test/support/database.ts'
+import { factories } from '../test/support/factories.ts'
+
+/**
+ * Issue 6 in Chromium: an analyst opens the quarterly report, downloads the PDF (read back with pdftotext
+ * when poppler-utils is installed) and drills from a team's figure to its referrals; a commissioner sees the
+ * figures but cannot drill. axe-core runs on each page.
+ */
+const password = 'correct horse battery staple'
+const profile = JSON.parse(readFileSync(new URL('../profiles/cambridgeshire-peterborough.json', import.meta.url), 'utf8'))
+
+function hasPdftotext(): boolean {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function seed(db: Kysely<DB>) {
+  const { partnershipId } = await loadPartnershipProfile(db, profile, { loadedBy: 'test' })
+  const fixture = buildQ1Fixture()
+  const imports = createImportService({ db, engine: engineUnderTest, today: () => '2026-11-29' })
+  const system = { label: 'cli:test', partnershipId }
+  await imports.importFile(system, { source: new TextEncoder().encode(toCsv(fixture.idva)), fileName: 'idva.csv', agencyCode: 'cp-idva-service', synthetic: true })
+  await imports.importFile(system, { source: new TextEncoder().encode(toCsv(fixture.marac)), fileName: 'marac.csv', agencyCode: 'cambridgeshire-county-council', synthetic: true })
+  const council = (await db.selectFrom('agency').where('partnership_id', '=', partnershipId).where('code', '=', 'cambridgeshire-county-council').select('id').executeTakeFirstOrThrow()).id
+  const f = factories(db)
+  const passwordHash = await hashPassword(password)
+  return {
+    analyst: (await f.newUser(partnershipId, { agencyId: council, roles: ['analyst'], passwordHash })).email,
+    commissioner: (await f.newUser(partnershipId, { agencyId: council, roles: ['commissioner'], passwordHash })).email,
+  }
+}
+
+describeInBrowser(`the quarterly report in Chromium on ${engineUnderTest}`, () => {
+  let server: TestServer<Awaited<ReturnType<typeof seed>>>
+  let browser: Browser
+  const contexts: BrowserContext[] = []
+
+  beforeAll(async () => {
+    server = await startTestServer({ seed })
+    browser = await launchBrowser()
+  }, 240_000)
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {})
+    await browser?.close()
+    await server?.close()
+  })
+
+  async function signedIn(email: string): Promise<Page> {
+    const context = await browser.newContext({ ...axeContextOptions, baseURL: server.url, acceptDownloads: true })
+    contexts.push(context)
+    const page = await context.newPage()
+    await page.goto('/sign-in')
+    await page.fill('#email', email)
+    await page.fill('#password', password)
+    await Promise.all([page.waitForURL(u => u.pathname === '/'), page.getByRole('button', { name: 'Sign in' }).click()])
+    return page
+  }
+
+  it('an analyst opens the report, downloads the PDF and drills from a team to its referrals', async () => {
+    const page = await signedIn(server.seeded.analyst)
+    await page.getByRole('link', { name: 'Reports' }).first().click()
+    await page.fill('#quarter', '2022-Q1')
+    await Promise.all([page.waitForURL(/quarter=2022-Q1/), page.getByRole('button', { name: 'Show report' }).click()])
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Domestic abuse quarterly performance report')
+    expect(await page.getByRole('img', { name: /Referrals by specialist team/ }).isVisible()).toBe(true)
+    await checkAccessibility(page, { label: 'quarterly report' })
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'PDF' }).click()])
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-pdf-'))
+    const pdf = join(dir, 'report.pdf')
+    await download.saveAs(pdf)
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
+    if (hasPdftotext()) {
+      const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
+      expect(text).toContain('Domestic abuse quarterly performance report')
+      expect(text).toMatch(/IDVA referrals \(all\)\s+696\s+76%\s+21%\s+645/)
+      expect(text).toMatch(/A8 IDVA \(Cambridgeshire\)\s+47\s+66%\s+13%\s+46/)
+    } else {
+      console.warn('pdftotext not found (apt-get install -y poppler-utils): the PDF text was not checked')
+      writeFileSync(join(dir, 'skipped'), '')
+    }
+
+    const teams = page.locator('#teams')
+    await Promise.all([page.waitForURL(/\/drill\?/), teams.getByRole('row', { name: /A8 IDVA \(Cambridgeshire\)/ }).getByRole('link', { name: '47' }).click()])
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Referrals: A8 IDVA (Cambridgeshire)')
+    expect(await page.locator('#drill-count').textContent()).toContain('47 records')
+    expect(await page.locator('#records tbody tr').count()).toBe(47)
+    await checkAccessibility(page, { label: 'drill-down' })
+  }, 180_000)
+
+  it('a commissioner sees the figures but cannot drill', async () => {
+    const page = await signedIn(server.seeded.commissioner)
+    await page.goto('/reports/quarterly?quarter=2022-Q1')
+    expect(await page.locator('#teams').textContent()).toContain('47')
+    expect(await page.locator('#teams a').count()).toBe(0)
+    expect(await page.locator('#no-drill').isVisible()).toBe(true)
+    await checkAccessibility(page, { label: 'commissioner report' })
+    const response = await page.goto('/reports/quarterly/2022-Q1/drill?row=team%3Aa8-idva-cambridgeshire&measure=referrals&which=current')
+    expect(response?.status()).toBe(404)
+  }, 120_000)
+})
