@@ -1,6 +1,7 @@
 import type { ColumnType, JSONColumnType } from 'kysely'
 import type { AccommodationTables } from '../domains/accommodation/tables.ts'
 import type { FeedbackTables } from '../domains/feedback/tables.ts'
+import type { ImportTables } from '../domains/imports/tables.ts'
 import type { LinkageTables } from '../domains/linkage/tables.ts'
 import type { CaseworkTables } from '../domains/referrals/tables.ts'
 
@@ -268,7 +269,7 @@ export interface SealedDetailTable {
   created_by: string | null
 }
 
-export interface DB extends CaseworkTables, AccommodationTables, FeedbackTables, LinkageTables {
+export interface DB extends ImportTables, CaseworkTables, AccommodationTables, FeedbackTables, LinkageTables {
   partnership: PartnershipTable
   partnership_profile: PartnershipProfileTable
   district: DistrictTable

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration'
 import * as createFoundation from './202611220700-create-foundation.ts'
+import * as imports from './202611291000-imports.ts'
 import * as auditPersonLookup from './202611291200-audit-person-lookup.ts'
 import * as casework from './202611291300-casework.ts'
 import * as safeAccommodation from './202611291400-safe-accommodation.ts'
@@ -9,6 +10,7 @@ import * as linkage from './202611291700-linkage.ts'
 /** Every migration, by name. Names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '202611220700-create-foundation': createFoundation,
+  '202611291000-imports': imports,
   '202611291200-audit-person-lookup': auditPersonLookup,
   '202611291300-casework': casework,
   '202611291400-safe-accommodation': safeAccommodation,

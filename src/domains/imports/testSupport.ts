@@ -35,3 +35,23 @@ export async function excelWorkbook(build: (wb: ExcelJS.Workbook) => void): Prom
   build(wb)
   return new Uint8Array(await wb.xlsx.writeBuffer())
 }
+
+/** The fictional test profile (profiles/fictional-test.json), with extra agencies the import tests use. */
+export function fictionalProfile(extraAgencies: readonly { code: string; name: string; kind: string }[] = [], partnershipCode?: string): Record<string, unknown> {
+  const profile = JSON.parse(readFileSync(join(fixtureDir, '..', '..', '..', 'profiles', 'fictional-test.json'), 'utf8')) as {
+    partnership: { code: string }
+    agencies: { code: string }[]
+  }
+  profile.agencies.push(...extraAgencies.map((a) => ({ ...a })))
+  if (partnershipCode) profile.partnership.code = partnershipCode
+  return profile
+}
+
+/** The agencies the import fixtures need beyond the fictional profile's own. */
+export const extraFixtureAgencies = [
+  { code: 'nc-marac', name: 'Northmoor & Castlebridge MARAC', kind: 'local-authority' },
+  { code: 'cambs-idva', name: 'IDVA service (LibreOffice fixtures)', kind: 'idva-service' },
+  { code: 'test', name: 'Test agency', kind: 'other' },
+] as const
+
+export const readJsonFixture = (name: string): unknown => JSON.parse(readFileSync(fixture(name), 'utf8'))

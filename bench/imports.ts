@@ -1,0 +1,183 @@
+/**
+ * Import benchmark: one generated agency file (1,000,000 rows by default, the IDVA fixture's layout,
+ * own column names and codes, through its mapping) imported into PostgreSQL and into PGlite in one run.
+ *
+ *   node bench/imports.ts                      # 1,000,000 rows, both engines
+ *   BENCH_ROWS=200000 node bench/imports.ts
+ *   BENCH_ENGINES=postgres node bench/imports.ts
+ *   BENCH_DATABASE_URL=postgres://user@host:5432/postgres node bench/imports.ts
+ *
+ * PostgreSQL: a scratch database is created on the server named by BENCH_DATABASE_URL (or DATABASE_URL,
+ * or postgres://postgres@127.0.0.1:5432/postgres) and dropped afterwards. PGlite: a scratch data
+ * directory on disk (as a deployment without DATABASE_URL uses). Prints rows/s for staging (read, map,
+ * validate, write to staging), committing (staging → service_episode) and the two together, then the
+ * same file again through importFile (the CLI's path: on PostgreSQL the commit runs alongside the reading;
+ * every row an update). Also prints the CPU time of this Node process per phase, which does not depend on
+ * what else the machine is doing, and the load average. Not part of the test suite.
+ */
+import { randomBytes } from 'node:crypto'
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { openDatabase } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import { createImportService } from '../src/domains/imports/service.ts'
+import { createQualityService } from '../src/domains/quality/service.ts'
+import { loadPartnershipProfile } from '../src/domains/partnership/service.ts'
+
+const rows = Number(process.env['BENCH_ROWS'] ?? 1_000_000)
+const engines = (process.env['BENCH_ENGINES'] ?? 'postgres,pglite').split(',')
+const serverUrl = process.env['BENCH_DATABASE_URL'] ?? process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const root = join(import.meta.dirname, '..')
+
+const header = 'Case Ref,Client ID,Forename,Surname,DOB,Referral Date,First Contact,Closed,Referred By,Risk,DASH,Gender,Ethnicity,Nationality,Interpreter,District,Team,Support Needs,Engaged'
+const given = ['Amy', 'Beth', 'Chloe', 'Dawn', 'Emma', 'Fatima', 'Ieva', 'Renée', 'Zoë', 'Agnieszka']
+const family = ['Smith', 'Jones', 'Khan', 'Nowak', 'Kazlauskas', 'Dupré', 'Begum', 'Patel']
+const source = ['Police', 'Police', 'Health', 'Self', 'Family', 'MARAC']
+const ethnicity = ['White British', 'White British', 'Pakistani', 'White Other', 'Black Caribbean', 'Bangladeshi', 'Not known']
+const nationality = ['British', 'British', 'British', 'Polish', 'Lithuanian', 'Not known']
+const district = ['North', 'Castlebridge', 'Dale']
+const needs = ['None', 'Mental health;Housing', 'Alcohol;Drugs', 'Financial', 'Housing', 'Not known']
+
+function iso(base: number, days: number): string {
+  return new Date(base + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+/** Writes the file: valid rows in the IDVA fixture's layout (a few with values the mapping does not cover). */
+async function writeFile(path: string, n: number): Promise<void> {
+  const out = createWriteStream(path)
+  const refBase = Date.UTC(2019, 0, 1)
+  const dobBase = Date.UTC(1960, 0, 1)
+  let buffer = '\uFEFF' + header + '\r\n'
+  for (let i = 0; i < n; i++) {
+    const ref = i % 2200
+    const dash = (i * 7) % 25
+    const risk = dash >= 14 ? 'High' : dash >= 10 ? 'Medium' : 'Standard'
+    const high = risk === 'High'
+    const d = district[i % 3]!
+    const team = high ? (d === 'Castlebridge' ? 'HR Castlebridge' : 'HR North') : ''
+    const closed = i % 4 === 0 ? '' : iso(refBase, ref + 40 + (i % 50))
+    buffer +=
+      `IDVA-${i},CL${i % 400_000},${given[i % 10]},${family[i % 8]},${iso(dobBase, (i * 13) % 12_000)},${iso(refBase, ref)},` +
+      `${iso(refBase, ref + (i % 9))},${closed},${source[i % 6]},${risk},${dash},${i % 9 === 0 ? 'M' : 'F'},` +
+      `${i % 1000 === 999 ? 'Martian' : ethnicity[i % 7]},${nationality[i % 6]},${i % 6 === 3 ? 'Y' : 'N'},${d},${team},` +
+      `${needs[i % 6]},${i % 3 === 2 ? 'N' : 'Y'}\r\n`
+    if (buffer.length > 1 << 20) {
+      if (!out.write(buffer)) await new Promise<void>((r) => out.once('drain', () => r()))
+      buffer = ''
+    }
+  }
+  out.write(buffer)
+  await new Promise<void>((r) => out.end(() => r()))
+}
+
+type Result = {
+  engine: string
+  stageS: number
+  commitS: number
+  totalS: number
+  updateS: number
+  /** CPU seconds used by this Node process (user + system) in each phase: what the import costs here, whatever else the machine is doing. */
+  stageCpu: number
+  commitCpu: number
+  updateCpu: number
+  qualityS: number
+  committed: number
+  quarantined: number
+}
+
+const cpuSeconds = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
+}
+
+async function run(engine: string, file: string): Promise<Result> {
+  let dropName: string | undefined
+  let url: string | undefined
+  let dataDir: string | undefined
+  if (engine === 'postgres') {
+    dropName = `hearth_bench_${randomBytes(4).toString('hex')}`
+    const admin = new pg.Client({ connectionString: serverUrl })
+    await admin.connect()
+    await admin.query(`CREATE DATABASE ${dropName}`)
+    await admin.end()
+    const u = new URL(serverUrl)
+    u.pathname = `/${dropName}`
+    url = u.toString()
+  } else dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-pglite-'))
+  const database = await openDatabase({ databaseUrl: url, dataDir })
+  try {
+    await migrateToLatest(database.db)
+    const profile = JSON.parse(readFileSync(join(root, 'profiles', 'fictional-test.json'), 'utf8'))
+    const { partnershipId } = await loadPartnershipProfile(database.db, profile, { loadedBy: 'bench' })
+    const who = { label: 'bench', partnershipId }
+    const mapping = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'imports', 'agencies', 'idva-mapping.json'), 'utf8'))
+    mapping.values.ethnicity['Not known'] = 'not-known'
+    const imports = createImportService({ db: database.db, engine: database.engine })
+    const input = { source: file, agencyCode: 'nc-idva-service', mapping, synthetic: true }
+
+    const load = `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`
+    const c0 = cpuSeconds()
+    const t0 = performance.now()
+    const staged = await imports.stage(who, input)
+    const t1 = performance.now()
+    const c1 = cpuSeconds()
+    const committed = await imports.commit(who, staged.batch.id)
+    const t2 = performance.now()
+    const c2 = cpuSeconds()
+    await imports.importFile(who, input) // the same file again, in one go: every row an update
+    const t3 = performance.now()
+    const c3 = cpuSeconds()
+    const t4 = performance.now()
+    await createQualityService({ db: database.db }).report(who, { from: '2019-01-01', to: '2025-12-31' })
+    const qualityS = (performance.now() - t4) / 1000
+    console.log(`  (${engine}: ${load} before, ${loadavg().map((l) => l.toFixed(1)).join(' ')} after)`)
+    return {
+      stageCpu: c1 - c0,
+      commitCpu: c2 - c1,
+      updateCpu: c3 - c2,
+      qualityS,
+      engine: `${engine} (${database.location})`,
+      stageS: (t1 - t0) / 1000,
+      commitS: (t2 - t1) / 1000,
+      totalS: (t2 - t0) / 1000,
+      updateS: (t3 - t2) / 1000,
+      committed: committed.rowsCommitted,
+      quarantined: committed.rowsQuarantined,
+    }
+  } finally {
+    await database.close()
+    if (dropName) {
+      const admin = new pg.Client({ connectionString: serverUrl })
+      await admin.connect()
+      await admin.query(`DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`)
+      await admin.end()
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'))
+const file = join(dir, 'idva-1m.csv')
+try {
+  const g = performance.now()
+  await writeFile(file, rows)
+  const size = statSync(file).size
+  console.log(`Generated ${rows.toLocaleString('en-GB')} rows (${(size / 1e6).toFixed(0)} MB) in ${((performance.now() - g) / 1000).toFixed(1)} s`)
+  console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`)
+  const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en-GB')} rows/s`
+  for (const engine of engines) {
+    const r = await run(engine, file)
+    console.log(
+      `${r.engine}: ${r.committed.toLocaleString('en-GB')} committed, ${r.quarantined.toLocaleString('en-GB')} quarantined\n` +
+        `  stage then commit: ${r.totalS.toFixed(1)} s = ${rate(rows, r.totalS)} ` +
+        `(stage ${r.stageS.toFixed(1)} s = ${rate(rows, r.stageS)}, commit ${r.commitS.toFixed(1)} s = ${rate(r.committed, r.commitS)})\n` +
+        `  Node CPU: stage ${r.stageCpu.toFixed(1)} s = ${rate(rows, r.stageCpu)} per CPU-second, commit ${r.commitCpu.toFixed(1)} s\n` +
+        `  same file again in one go (importFile, every row an update): ${r.updateS.toFixed(1)} s = ${rate(rows, r.updateS)}; Node CPU ${r.updateCpu.toFixed(1)} s\n` +
+        `  data quality report over all ${r.committed.toLocaleString('en-GB')} episodes: ${r.qualityS.toFixed(1)} s`,
+    )
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}

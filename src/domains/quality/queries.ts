@@ -1,0 +1,179 @@
+/**
+ * The counts behind the data quality report, from service_episode and import_batch. Each query
+ * aggregates in the database and returns a few rows per agency, whatever the number of episodes.
+ * Run inside a transaction scoped to the reader (withActor), so an agency-scoped reader sees only
+ * their own agency's episodes (and linkage only among the episodes they may see).
+ */
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../../db/schema.ts'
+import { storedColumns } from '../imports/episodes.ts'
+import type { PartnershipProfile } from '../partnership/profile.ts'
+import type {
+  AgencyInput,
+  ChildrenInput,
+  FieldCountsInput,
+  LinkageInput,
+  RiskDashInput,
+  TeamInput,
+  TimelinessInput,
+} from './report.ts'
+
+export interface Period {
+  readonly partnershipId: string
+  readonly from: string
+  readonly to: string
+}
+
+const inPeriod = (p: Period, alias = 'e') =>
+  sql`${sql.ref(`${alias}.partnership_id`)} = ${p.partnershipId}::uuid AND ${sql.ref(`${alias}.referral_date`)} BETWEEN ${p.from}::date AND ${p.to}::date`
+
+/** Episodes per agency in the period, and blank / not-known / declined counts for every standard field. */
+export async function fieldCounts(db: Kysely<DB>, p: Period): Promise<{ agencies: { agencyId: string; rows: number }[]; counts: FieldCountsInput[] }> {
+  const aggregates: string[] = []
+  storedColumns.forEach((c, i) => {
+    const blank = c.unknownColumn ? `${c.column} IS NULL AND ${c.unknownColumn} IS NULL` : `${c.column} IS NULL`
+    const equals = (code: string) =>
+      !c.def.unknownAllowed
+        ? 'false'
+        : c.unknownColumn
+          ? `${c.unknownColumn} = '${code}'`
+          : c.type === 'text[]'
+            ? `${c.column} = ARRAY['${code}']::text[]`
+            : `${c.column} = '${code}'`
+    aggregates.push(
+      `count(*) FILTER (WHERE ${blank})::int AS c${i}_b`,
+      `count(*) FILTER (WHERE ${equals('not-known')})::int AS c${i}_k`,
+      `count(*) FILTER (WHERE ${equals('declined')})::int AS c${i}_d`,
+    )
+  })
+  const result = await sql<Record<string, number | string>>`
+    SELECT e.agency_id, count(*)::int AS rows, ${sql.raw(aggregates.join(',\n'))}
+    FROM service_episode e WHERE ${inPeriod(p)} GROUP BY e.agency_id`.execute(db)
+  const agencies: { agencyId: string; rows: number }[] = []
+  const counts: FieldCountsInput[] = []
+  for (const r of result.rows) {
+    const agencyId = String(r['agency_id'])
+    agencies.push({ agencyId, rows: Number(r['rows']) })
+    storedColumns.forEach((c, i) => {
+      counts.push({ agencyId, field: c.field, blank: Number(r[`c${i}_b`]), notKnown: Number(r[`c${i}_k`]), declined: Number(r[`c${i}_d`]) })
+    })
+  }
+  return { agencies, counts }
+}
+
+/**
+ * The fields each agency supplies: those its committed imports covering the period supply (a column of
+ * the file or a constant of the mapping), as the sources' "Recorded?" row.
+ */
+export async function suppliedFields(db: Kysely<DB>, p: Period): Promise<{ agencyId: string; field: string }[]> {
+  const result = await sql<{ agency_id: string; field: string }>`
+    SELECT b.agency_id, f.field
+    FROM import_batch b CROSS JOIN LATERAL unnest(b.supplied_fields) AS f(field)
+    WHERE b.partnership_id = ${p.partnershipId}::uuid AND b.status = 'committed'
+      AND b.referral_from <= ${p.to}::date AND b.referral_to >= ${p.from}::date
+    GROUP BY b.agency_id, f.field`.execute(db)
+  return result.rows.map((r) => ({ agencyId: r.agency_id, field: r.field }))
+}
+
+export async function agencyNames(db: Kysely<DB>, partnershipId: string): Promise<Map<string, { code: string; name: string }>> {
+  const rows = await db.selectFrom('agency').where('partnership_id', '=', partnershipId).select(['id', 'code', 'name']).execute()
+  return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]))
+}
+
+export async function agenciesInPeriod(db: Kysely<DB>, p: Period, rows: { agencyId: string; rows: number }[]): Promise<AgencyInput[]> {
+  const names = await agencyNames(db, p.partnershipId)
+  return rows.map((r) => ({ id: r.agencyId, code: names.get(r.agencyId)?.code ?? r.agencyId, name: names.get(r.agencyId)?.name ?? r.agencyId, rows: r.rows }))
+}
+
+export async function timeliness(db: Kysely<DB>, p: Period): Promise<TimelinessInput[]> {
+  const result = await sql<{ agency_id: string; days: number; n: number }>`
+    SELECT e.agency_id, (e.first_contact_date - e.referral_date) AS days, count(*)::int AS n
+    FROM service_episode e WHERE ${inPeriod(p)} AND e.first_contact_date IS NOT NULL
+    GROUP BY 1, 2`.execute(db)
+  return result.rows.map((r) => ({ agencyId: r.agency_id, days: Number(r.days), count: Number(r.n) }))
+}
+
+/** DASH score and recorded risk level, grouped by the profile's band period the referral date falls in. */
+export async function riskDash(db: Kysely<DB>, p: Period, profile: PartnershipProfile): Promise<RiskDashInput[]> {
+  const periods = profile.risk.bands
+  if (periods.length === 0) return []
+  const values = sql.join(periods.map((b) => sql`(${b.effectiveFrom}::date, ${b.effectiveTo ?? null}::date)`))
+  const result = await sql<{ agency_id: string; period_from: string; score: number; level: string; n: number }>`
+    SELECT e.agency_id, p.f::text AS period_from, e.dash_score AS score, e.risk_level AS level, count(*)::int AS n
+    FROM service_episode e
+    JOIN (VALUES ${values}) AS p(f, t) ON e.referral_date >= p.f AND (p.t IS NULL OR e.referral_date <= p.t)
+    WHERE ${inPeriod(p)} AND e.dash_score IS NOT NULL AND e.risk_level IN ('standard', 'medium', 'high')
+    GROUP BY 1, 2, 3, 4`.execute(db)
+  return result.rows.map((r) => ({ agencyId: r.agency_id, periodFrom: r.period_from, score: Number(r.score), level: r.level, count: Number(r.n) }))
+}
+
+export async function children(db: Kysely<DB>, p: Period): Promise<ChildrenInput[]> {
+  const result = await sql<{ agency_id: string; household_type: string; children_count: number; n: number }>`
+    SELECT e.agency_id, e.household_type, e.children_count, count(*)::int AS n
+    FROM service_episode e
+    WHERE ${inPeriod(p)} AND e.household_type IS NOT NULL AND e.household_type NOT IN ('not-known', 'declined')
+      AND e.children_count IS NOT NULL
+    GROUP BY 1, 2, 3`.execute(db)
+  return result.rows.map((r) => ({ agencyId: r.agency_id, householdType: r.household_type, childrenCount: Number(r.children_count), count: Number(r.n) }))
+}
+
+export async function teams(db: Kysely<DB>, p: Period): Promise<TeamInput[]> {
+  const result = await sql<{
+    agency_id: string
+    team: string
+    referral_date: string
+    age: number | null
+    date_of_birth: string | null
+    sex: string | null
+    gender_identity: string | null
+    nationality: string | null
+    ethnicity: string | null
+    risk_level: string | null
+    district: string | null
+    referral_source: string | null
+    additional_needs: boolean
+    n: number
+  }>`
+    SELECT e.agency_id, e.team, e.referral_date::text AS referral_date, e.age, e.date_of_birth::text AS date_of_birth,
+      e.sex, e.gender_identity, e.nationality, e.ethnicity, e.risk_level, e.district, e.referral_source,
+      EXISTS (SELECT 1 FROM unnest(coalesce(e.support_needs, '{}'::text[]) || coalesce(e.disability, '{}'::text[])) AS x(code)
+              WHERE x.code NOT IN ('none', 'not-known', 'declined')) AS additional_needs,
+      count(*)::int AS n
+    FROM service_episode e
+    WHERE ${inPeriod(p)} AND e.team IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13`.execute(db)
+  return result.rows.map((r) => ({
+    agencyId: r.agency_id,
+    team: r.team,
+    referralDate: r.referral_date,
+    age: r.age === null ? null : Number(r.age),
+    dateOfBirth: r.date_of_birth,
+    sex: r.sex,
+    genderIdentity: r.gender_identity,
+    nationality: r.nationality,
+    ethnicity: r.ethnicity,
+    riskLevel: r.risk_level,
+    district: r.district,
+    referralSource: r.referral_source,
+    additionalNeeds: Boolean(r.additional_needs),
+    count: Number(r.n),
+  }))
+}
+
+/** Episodes with a name and date of birth, and how many of them another agency also has (exact match). */
+export async function linkage(db: Kysely<DB>, p: Period): Promise<LinkageInput[]> {
+  const result = await sql<{ agency_id: string; linkable: number; linked: number }>`
+    WITH keyed AS (
+      SELECT e.agency_id, lower(btrim(e.given_name)) AS g, lower(btrim(e.family_name)) AS f, e.date_of_birth AS d, e.referral_date
+      FROM service_episode e
+      WHERE e.partnership_id = ${p.partnershipId}::uuid
+        AND e.given_name IS NOT NULL AND e.family_name IS NOT NULL AND e.date_of_birth IS NOT NULL
+    ), people AS (
+      SELECT g, f, d, count(DISTINCT agency_id) AS agencies FROM keyed GROUP BY g, f, d
+    )
+    SELECT k.agency_id, count(*)::int AS linkable, count(*) FILTER (WHERE people.agencies > 1)::int AS linked
+    FROM keyed k JOIN people ON people.g = k.g AND people.f = k.f AND people.d = k.d
+    WHERE k.referral_date BETWEEN ${p.from}::date AND ${p.to}::date
+    GROUP BY k.agency_id`.execute(db)
+  return result.rows.map((r) => ({ agencyId: r.agency_id, linkable: Number(r.linkable), linked: Number(r.linked) }))
+}
