@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SystemActor } from '../../src/access/actor.ts'
 import { createImportService } from '../../src/domains/imports/service.ts'
 import { loadPartnershipProfile } from '../../src/domains/partnership/service.ts'
-import { quarterlyCommand } from '../../src/domains/reports/cli.ts'
+import { maracReturnCommand, quarterlyCommand } from '../../src/domains/reports/cli.ts'
 import type { QuarterlyReport } from '../../src/domains/reports/quarterly.ts'
 import { quarterlyCsv, quarterlyTable, quarterlyXlsx } from '../../src/domains/reports/render.ts'
 import { exposedCells, repeatFlags } from '../../src/domains/reports/rules.ts'
@@ -143,5 +143,16 @@ describe(`the quarterly performance report on ${engineUnderTest}: the sources' Q
     expect(pub.diversity.every(d => d.current === null || d.current >= 5)).toBe(true)
     // The internal version is untouched.
     expect(report.teams.find(t => t.key === 'team:cpa-idva')!.current.referrals).toBe(3)
+  })
+
+  it('produces the SafeLives Marac return per meeting date from the imported MARAC records', async () => {
+    const ret = JSON.parse(await maracReturnCommand({ db: database.db, actorLabel: 'cli:test' }, { quarter: '2022-Q1' }))
+    expect(ret.contract).toBe('hearth.report.marac-return/1')
+    expect(ret.totals).toMatchObject({ cases: 261, repeats: 0, referredByPolice: 261, referredByPartners: 0, male: fixture.marac.slice(0, 261).filter(r => r.sex === 'male').length })
+    expect(ret.meetings.every((m: { meetingDate: string }) => m.meetingDate >= '2022-04-01' && m.meetingDate <= '2022-06-30')).toBe(true)
+    expect(ret.meetings.reduce((s: number, m: { cases: number }) => s + m.cases, 0)).toBe(261)
+    expect(ret.definitions.fields['M-11'].rule).toMatch(/not recorded/)
+    const csv = await maracReturnCommand({ db: database.db, actorLabel: 'cli:test' }, { quarter: '2022-Q1', format: 'csv' })
+    expect(csv.split('\r\n')[0]).toContain('"meeting_date","cases","repeats"')
   })
 })

@@ -3,6 +3,7 @@
  *
  *   hearth report quarterly --quarter 2022-Q1 [--format json|csv|xlsx|html|pdf] [--publication] [--out FILE] [--partnership CODE]
  *   hearth report needs-assessment --from DATE --to DATE [--format json|html] [--population FILE] [--out FILE] [--partnership CODE]
+ *   hearth report marac-return --quarter 2022-Q1 [--format json|csv] [--out FILE] [--partnership CODE]
  *
  * They run on the owner connection, recorded in the audit log as cli:NAME. xlsx and pdf need --out (or
  * are written to stdout as bytes when it is not a terminal).
@@ -14,6 +15,8 @@ import type { Kysely } from 'kysely'
 import type { SystemActor } from '../../access/actor.ts'
 import type { DB } from '../../db/schema.ts'
 import { openRuntime } from '../../runtime.ts'
+import { csvRow } from '../imports/csvSafe.ts'
+import { maracReturnCsv } from './maracReturn.ts'
 import { needsHtml } from './needs.ts'
 import { quarterlyCsv, quarterlyHtml, quarterlyXlsx } from './render.ts'
 import { createReportService, ReportError } from './service.ts'
@@ -80,6 +83,15 @@ export async function needsAssessmentCommand(ctx: ReportCliContext, options: { f
   return format === 'json' ? JSON.stringify(report, null, 2) + '\n' : needsHtml(report)
 }
 
+/** `hearth report marac-return`: the SafeLives Marac quarterly dataset, per meeting date. */
+export async function maracReturnCommand(ctx: ReportCliContext, options: { quarter: string; format?: string; partnership?: string }): Promise<string> {
+  const format = options.format ?? 'json'
+  if (format !== 'json' && format !== 'csv') throw new ReportCliError(`Unknown format "${format}": use json or csv.`)
+  const who = await systemActor(ctx, options.partnership)
+  const report = await createReportService({ db: ctx.db }).maracReturn(who, { quarter: options.quarter })
+  return format === 'json' ? JSON.stringify(report, null, 2) + '\n' : maracReturnCsv(report, csvRow)
+}
+
 function action<A extends unknown[]>(fn: (ctx: ReportCliContext, ...args: A) => Promise<{ output: string | Uint8Array; out?: string | undefined }>) {
   return async (...args: A) => {
     const runtime = await openRuntime()
@@ -125,4 +137,13 @@ export function registerReportCommands(program: Command): void {
     .option('--partnership <code>', 'the partnership (needed when the database holds several)')
     .action(action(async (ctx, options: { from: string; to: string; format: string; population?: string; out?: string; partnership?: string }) =>
       ({ output: await needsAssessmentCommand(ctx, options), out: options.out })))
+  report
+    .command('marac-return')
+    .description('the SafeLives Marac quarterly dataset, per meeting date, from the MARAC records')
+    .requiredOption('--quarter <quarter>', 'financial-year quarter, e.g. 2022-Q1')
+    .option('--format <format>', 'json or csv', 'json')
+    .option('--out <file>', 'write to this file')
+    .option('--partnership <code>', 'the partnership (needed when the database holds several)')
+    .action(action(async (ctx, options: { quarter: string; format: string; out?: string; partnership?: string }) =>
+      ({ output: await maracReturnCommand(ctx, options), out: options.out })))
 }

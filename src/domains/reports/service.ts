@@ -17,14 +17,18 @@ import type { Actor, SystemActor } from '../../access/actor.ts'
 import { can, scopeFor } from '../../access/policy.ts'
 import type { DB } from '../../db/schema.ts'
 import { withActor } from '../../db/scope.ts'
+import { addMonths } from '../partnership/effectiveDated.ts'
 import { recordAudit } from '../audit/service.ts'
 import { type PartnershipProfile, parseProfile } from '../partnership/profile.ts'
+import { MARAC_RETURN_CONTRACT, MARAC_RETURN_DEFINITIONS, type MaracMeetingRow, type MaracReturn, totalsOf } from './maracReturn.ts'
 import { buildNeedsAssessment, type NeedsAssessment, type NeedsGroups, type PopulationShares } from './needs.ts'
 import { buildQuarterly, type GroupedCounts, type QuarterlyReport } from './quarterly.ts'
 import { dateRange, type Period, parseQuarter, yearBefore } from './rules.ts'
 import { flaggedCte, historyStart, idvaEpisodes, repeatCondition } from './source.ts'
 
 export type Who = Actor | SystemActor
+
+const addMonthsSql = (date: string, months: number) => addMonths(date, -months)
 
 export class ReportError extends Error {
   readonly code: 'invalid-period' | 'forbidden' | 'not-found' | 'invalid-figure'
@@ -118,6 +122,8 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     const comparison = yearBefore(period)
     const profile = await profileOf(who.partnershipId)
     const { groups, marac } = await db.transaction().execute(async tx => {
+      // The repeat window sorts the history of both quarters: keep that sort in memory.
+      await sql`SET LOCAL work_mem = '64MB'`.execute(tx)
       const groups = await groupedCounts(tx, profile, who.partnershipId, agencyId, period, comparison)
       const marac = { current: await maracCases(tx, who.partnershipId, agencyId, period), previous: await maracCases(tx, who.partnershipId, agencyId, comparison) }
       await recordAudit(tx, who, { action: 'REPORT_VIEW', subjectType: 'report', subjectId: `quarterly/${period.code}`, details: { report: 'quarterly', quarter: period.code, publication: options.publication ?? false } })
@@ -207,7 +213,61 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     return buildNeedsAssessment({ profile, period, groups, populationShares: options.populationShares ?? {}, generatedAt: now().toISOString() })
   }
 
-  return { quarterly, drill, needsAssessment, profileOf }
+  /** The SafeLives Marac quarterly dataset, per meeting date (see maracReturn.ts). */
+  async function maracReturn(who: Who, options: { quarter: string }): Promise<MaracReturn> {
+    const agencyId = readerAgency(who)
+    const period = periodOf(options.quarter)
+    const profile = await profileOf(who.partnershipId)
+    const months = profile.repeatWindows.find(w => w.effectiveFrom <= period.to && (w.effectiveTo === undefined || w.effectiveTo >= period.to))?.maracMonths ?? 12
+    const history = addMonthsSql(period.from, months)
+    const notMinoritised = [...MARAC_RETURN_DEFINITIONS.notMinoritised]
+    const rows = await db.transaction().execute(async tx => {
+      const result = await sql<MaracMeetingRow>`
+        WITH m AS (
+          SELECT e.referral_date AS d, e.agency_id::text || '|' || e.person_ref AS victim,
+                 CASE WHEN coalesce(e.perpetrator_ref, '') IN ('', 'not-known', 'declined') THEN NULL ELSE e.agency_id::text || '|' || e.perpetrator_ref END AS perp,
+                 NULL::boolean AS flagged_repeat, coalesce(e.children_count, 0) AS children, e.referral_source = 'police' AS police,
+                 e.ethnicity IS NOT NULL AND e.ethnicity NOT IN ('not-known', 'declined') AND e.ethnicity <> ALL (${notMinoritised}::text[]) AS minoritised,
+                 (e.sexual_orientation IN ('gay-lesbian', 'bisexual') OR e.trans = 'yes' OR e.gender_identity = 'non-binary') AS lgbt,
+                 coalesce(cardinality(array_remove(array_remove(array_remove(e.disability, 'none'), 'not-known'), 'declined')), 0) > 0 AS disabled,
+                 e.sex = 'male' AS male,
+                 coalesce(CASE WHEN e.date_of_birth IS NOT NULL THEN date_part('year', age(e.referral_date, e.date_of_birth))::int ELSE e.age END BETWEEN 16 AND 17, false) AS aged16to17
+            FROM service_episode e
+           WHERE e.partnership_id = ${who.partnershipId}::uuid AND e.service = 'marac' AND e.referral_date BETWEEN ${history}::date AND ${period.to}::date
+             ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
+          UNION ALL
+          SELECT mc.meeting_date, mc.person_id::text, r.perpetrator_id::text, mc.is_repeat, mc.children_in_household, a.kind = 'police',
+                 p.ethnicity IS NOT NULL AND p.ethnicity NOT IN ('not-known', 'declined') AND p.ethnicity <> ALL (${notMinoritised}::text[]),
+                 coalesce(p.gender_identity = 'non-binary', false), false, coalesce(p.sex = 'male', false),
+                 coalesce(p.date_of_birth IS NOT NULL AND date_part('year', age(mc.meeting_date, p.date_of_birth)) BETWEEN 16 AND 17, false)
+            FROM marac_case mc
+            JOIN referral r ON r.partnership_id = mc.partnership_id AND r.id = mc.referral_id
+            JOIN person p ON p.partnership_id = mc.partnership_id AND p.id = mc.person_id
+            JOIN agency a ON a.partnership_id = mc.partnership_id AND a.id = mc.referring_agency_id
+           WHERE mc.partnership_id = ${who.partnershipId}::uuid AND mc.status <> 'withdrawn' AND mc.meeting_date BETWEEN ${history}::date AND ${period.to}::date
+             ${agencyId ? sql`AND mc.referring_agency_id = ${agencyId}::uuid` : sql``}
+        ), f AS (
+          SELECT m.*, max(m.d) OVER (PARTITION BY m.victim, m.perp ORDER BY m.d RANGE BETWEEN UNBOUNDED PRECEDING AND '1 day'::interval PRECEDING) AS prev FROM m
+        )
+        SELECT to_char(f.d, 'YYYY-MM-DD') AS "meetingDate", count(*)::int AS cases,
+               count(*) FILTER (WHERE coalesce(f.flagged_repeat, f.perp IS NOT NULL AND f.prev IS NOT NULL AND f.d <= (f.prev + make_interval(months => ${months}::int))::date))::int AS repeats,
+               sum(f.children)::int AS children, count(*) FILTER (WHERE f.police)::int AS "referredByPolice", count(*) FILTER (WHERE NOT coalesce(f.police, false))::int AS "referredByPartners",
+               count(*) FILTER (WHERE f.minoritised)::int AS minoritised, count(*) FILTER (WHERE f.lgbt)::int AS lgbt, count(*) FILTER (WHERE f.disabled)::int AS disability,
+               count(*) FILTER (WHERE f.male)::int AS male, count(*) FILTER (WHERE f.aged16to17)::int AS "aged16to17", NULL AS "perpetratorsAged17OrBelow"
+          FROM f WHERE f.d BETWEEN ${period.from}::date AND ${period.to}::date
+         GROUP BY f.d ORDER BY f.d`.execute(tx)
+      await recordAudit(tx, who, { action: 'REPORT_VIEW', subjectType: 'report', subjectId: `marac-return/${period.code}`, details: { report: 'marac-return', quarter: period.code } })
+      return result.rows
+    })
+    return {
+      contract: MARAC_RETURN_CONTRACT, definitions: MARAC_RETURN_DEFINITIONS,
+      partnership: { code: profile.partnership.code, name: profile.partnership.name },
+      period: { code: period.code, from: period.from, to: period.to, label: period.label },
+      repeatWindowMonths: months, meetings: rows, totals: totalsOf(rows),
+    }
+  }
+
+  return { quarterly, drill, needsAssessment, maracReturn, profileOf }
 }
 
 export type ReportService = ReturnType<typeof createReportService>
