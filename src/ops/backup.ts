@@ -177,9 +177,9 @@ async function* backupLines(file: string): AsyncGenerator<string> {
  * Restores a backup into an empty database migrated to the same schema, in one transaction: on any
  * problem (a damaged file, a row the schema refuses, an audit chain that does not verify) nothing is kept.
  *
- * Audit entries are inserted with the chain trigger disabled (ALTER TABLE ... DISABLE TRIGGER, which the
- * table owner may do, inside the transaction), so their recorded sequence, times and hashes are kept
- * exactly rather than recomputed; every chain is then verified and must end at the head in the header.
+ * Rows are inserted with user triggers disabled (ALTER TABLE ... DISABLE TRIGGER USER, which the
+ * table owner may do, inside the transaction), so audit entries keep their recorded sequence, times and hashes,
+ * and trigger-maintained counters their values, exactly rather than recomputed; every chain is then verified and must end at the head in the header.
  * Foreign keys stay checked throughout.
  */
 export async function restoreBackup(db: Kysely<DB>, file: string, options: { onProgress?: Progress } = {}): Promise<RestoreResult> {
@@ -189,7 +189,9 @@ export async function restoreBackup(db: Kysely<DB>, file: string, options: { onP
   try {
     await checkTarget(db, header)
     return await db.transaction().execute(async tx => {
-      await sql`ALTER TABLE audit_event DISABLE TRIGGER audit_event_chain`.execute(tx)
+      // Rows go back exactly as they were: no trigger may recompute them (the audit chain, version counters).
+      // DISABLE TRIGGER USER leaves the internal triggers that check foreign keys in place.
+      for (const t of header.tables) await sql`ALTER TABLE ${sql.table(t.name)} DISABLE TRIGGER USER`.execute(tx)
       const expected = new Map(header.tables.map(t => [t.name, t.rows]))
       const total = header.tables.reduce((sum, t) => sum + t.rows, 0)
       let table: string | undefined
@@ -229,7 +231,7 @@ export async function restoreBackup(db: Kysely<DB>, file: string, options: { onP
         }
       }
       if (!ended) throw new BackupError('The backup ends early (no end marker): the file is truncated.')
-      await sql`ALTER TABLE audit_event ENABLE TRIGGER audit_event_chain`.execute(tx)
+      for (const t of header.tables) await sql`ALTER TABLE ${sql.table(t.name)} ENABLE TRIGGER USER`.execute(tx)
 
       let auditEntriesVerified = 0
       const partnerships = await tx.selectFrom('partnership').select(['partnership_id', 'code']).execute()
