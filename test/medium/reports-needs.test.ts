@@ -83,4 +83,15 @@ describe(`the needs assessment on ${engineUnderTest}`, () => {
     const male = report.benchmarks.idvaPerFte.find(t => t.team === 'male-victims-idva')!
     expect(male).toMatchObject({ referrals: 25, fte: 1, value: 25, benchmark: 100, percentOfBenchmark: 25 })
   })
+
+  it('shows the trend across financial years and a data quality appendix for the same period', async () => {
+    expect(report.trends).toEqual([{ year: '2021', service: 'idva', episodes: 100 }])
+    expect(report.dataQuality?.agencies.map(a => a.code)).toEqual(['cp-idva-service'])
+    const ethnicity = report.dataQuality!.fields.find(f => f.field === 'ethnicity')!.byAgency['cp-idva-service']!
+    expect(ethnicity).toMatchObject({ recorded: true, notKnown: 6, declined: 4, pctUnknown: 10 })
+    const html = await needsAssessmentCommand({ db: database.db, actorLabel: 'cli:test' }, { from: '2021-04-01', to: '2022-03-31', format: 'html', population })
+    expect(html).toContain('Representation ratio')
+    expect(html).toContain('Data quality appendix')
+    expect(html).toContain('2021/22')
+  })
 })

@@ -7,6 +7,7 @@
  * them (agency + person_ref): a person known to two agencies counts twice. Both are labelled so.
  */
 import { labelOf } from '../../standard/codeLists.ts'
+import type { QualityReport } from '../quality/report.ts'
 import type { PartnershipProfile } from '../partnership/profile.ts'
 import { ageBand, ageBands, type Benchmark, maracPer10kFemales, monthsIn, type Period, ratePer, referralsPerFte, representation, type Representation } from './rules.ts'
 
@@ -20,7 +21,7 @@ export type NeedsEpisodeGroup = {
   ethnicity: string | null; sexual_orientation: string | null; nrpf: string | null; age: number | null; disabilities: number
   disability_blank: boolean; disability_unknown: boolean; children_count: number | null; episodes: number
 }
-export type NeedsGroups = { episodes: NeedsEpisodeGroup[]; maracCases: number; peopleByService: { service: string | null; people: number }[]; peopleAll: number }
+export type NeedsGroups = { episodes: NeedsEpisodeGroup[]; maracCases: number; peopleByService: { service: string | null; people: number }[]; peopleAll: number; trends: { service: string | null; year: string; episodes: number }[] }
 
 export type Breakdown = { code: string; label: string; count: number; percent: number | null }[]
 export type EthnicityRow = { code: string; label: string; count: number; shareOfKnown: number | null; populationShare: number | null } & Representation
@@ -54,7 +55,11 @@ export type NeedsAssessment = {
     marac: { cases: number; females16plus: number } & Benchmark
     idvaPerFte: ({ team: string; name: string; referrals: number; fte: number | null } & Benchmark)[]
   }
+  /** Episodes per financial year (April-March; `year` 2021 = 2021/22) and service, the three years before the period's end. */
+  trends: { year: string; service: string; episodes: number }[]
   representationNote: string
+  /** The data quality appendix: the data quality report for the same period (hearth quality). */
+  dataQuality: QualityReport | null
   missing: string[]
 }
 
@@ -100,7 +105,7 @@ function section(service: string, groups: readonly NeedsEpisodeGroup[], shares: 
   }
 }
 
-export function buildNeedsAssessment(input: { profile: PartnershipProfile; period: Period; groups: NeedsGroups; populationShares: PopulationShares; generatedAt: string }): NeedsAssessment {
+export function buildNeedsAssessment(input: { profile: PartnershipProfile; period: Period; groups: NeedsGroups; populationShares: PopulationShares; generatedAt: string; dataQuality?: QualityReport }): NeedsAssessment {
   const { profile, period, groups, populationShares } = input
   const months = monthsIn(period)
   const services = [...new Set(groups.episodes.map(g => g.service ?? 'not-recorded'))].sort()
@@ -122,10 +127,11 @@ export function buildNeedsAssessment(input: { profile: PartnershipProfile; perio
         return { team: t.code, name: t.name, referrals, fte: t.fte ?? null, ...referralsPerFte(referrals, t.fte, months, t.capacityPerFte) }
       }),
     },
+    trends: groups.trends.map(t => ({ year: t.year, service: t.service ?? 'not-recorded', episodes: t.episodes })),
+    dataQuality: input.dataQuality ?? null,
     representationNote: 'Representation ratio: the group\'s share of people supported whose ethnicity is known ÷ its share of the population. Under 0.8: under-represented; over 1.25: over-represented.',
     missing: [
       'Safe accommodation demand against supply (declined by reason, unmet-need searches, occupancy, length of stay, move-on) is not in this report yet.',
-      'Trends across years and the data quality appendix are not in this report yet (the data quality report is `hearth quality`).',
       ...(Object.keys(populationShares).length === 0 ? ['No population shares were given, so no representation ratios (give --population FILE).'] : []),
     ],
   }
@@ -150,6 +156,8 @@ ${table('Ethnicity against the population', ['Ethnicity', 'Episodes', '% of know
 ${b('Disability', all.disability)}${b('Sexual orientation', all.sexualOrientation)}${b('No recourse to public funds', all.nrpf)}${b('Children', all.children)}
 ${table('Rates per 1,000 population aged 16+ by district', ['District', 'Episodes', 'Population 16+', 'Per 1,000'], report.ratesByDistrict.map(r => [r.name, r.episodes, r.population16plus, r.per1000]))}
 ${table('Benchmarks', ['', 'Value', 'Benchmark', '% of benchmark'], [['MARAC cases per 10,000 adult females (annualised)', report.benchmarks.marac.value, report.benchmarks.marac.benchmark, report.benchmarks.marac.percentOfBenchmark], ...report.benchmarks.idvaPerFte.filter(t => t.fte !== null).map(t => [`${t.name}: referrals per FTE (annualised)`, t.value, t.benchmark, t.percentOfBenchmark])])}
+${table('Trends: episodes per financial year', ['Year (April to March)', 'Service', 'Episodes'], report.trends.map(t => [`${t.year}/${String((Number(t.year) + 1) % 100).padStart(2, '0')}`, t.service, t.episodes]))}
+${report.dataQuality ? table('Data quality appendix: % unknown (not known + declined) by field and agency', ['Field', ...report.dataQuality.agencies.map(a => a.code)], report.dataQuality.fields.map(f => [f.field, ...report.dataQuality!.agencies.map(a => { const c = f.byAgency[a.code]; return c && c.recorded ? c.pctUnknown : 'not recorded' })])) : ''}
 <h2>Not yet in this report</h2><ul>${report.missing.map(m => `<li>${esc(m)}</li>`).join('')}</ul>
 </main></body></html>
 `

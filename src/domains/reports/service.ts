@@ -19,6 +19,7 @@ import type { DB } from '../../db/schema.ts'
 import { withActor } from '../../db/scope.ts'
 import { addMonths } from '../partnership/effectiveDated.ts'
 import { recordAudit } from '../audit/service.ts'
+import { createQualityService } from '../quality/service.ts'
 import { type PartnershipProfile, parseProfile } from '../partnership/profile.ts'
 import { MARAC_RETURN_CONTRACT, MARAC_RETURN_DEFINITIONS, type MaracMeetingRow, type MaracReturn, totalsOf } from './maracReturn.ts'
 import { buildNeedsAssessment, type NeedsAssessment, type NeedsGroups, type PopulationShares } from './needs.ts'
@@ -206,11 +207,19 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
          WHERE e.partnership_id = ${who.partnershipId}::uuid AND e.referral_date BETWEEN ${period.from}::date AND ${period.to}::date
            ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
          GROUP BY GROUPING SETS ((e.service), ())`.execute(tx)
+      const trendFrom = addMonths(period.from, -36)
+      const trends = await sql<{ service: string | null; year: string; episodes: number }>`
+        SELECT e.service, to_char(e.referral_date - interval '3 months', 'YYYY') AS year, count(*)::int AS episodes
+          FROM service_episode e
+         WHERE e.partnership_id = ${who.partnershipId}::uuid AND e.referral_date BETWEEN ${trendFrom}::date AND ${period.to}::date
+           ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
+         GROUP BY 1, 2 ORDER BY 2, 1`.execute(tx)
       const marac = await maracCases(tx, who.partnershipId, agencyId, period)
       await recordAudit(tx, who, { action: 'REPORT_VIEW', subjectType: 'report', subjectId: `needs-assessment/${period.from}..${period.to}`, details: { report: 'needs-assessment', from: period.from, to: period.to } })
-      return { episodes: rows.rows, maracCases: marac, peopleByService: people.rows.filter(r => r.whole === 0), peopleAll: people.rows.find(r => r.whole === 1)?.people ?? 0 }
+      return { episodes: rows.rows, maracCases: marac, peopleByService: people.rows.filter(r => r.whole === 0), peopleAll: people.rows.find(r => r.whole === 1)?.people ?? 0, trends: trends.rows }
     })
-    return buildNeedsAssessment({ profile, period, groups, populationShares: options.populationShares ?? {}, generatedAt: now().toISOString() })
+    const quality = await createQualityService({ db, now }).report(who, { from: period.from, to: period.to })
+    return buildNeedsAssessment({ profile, period, groups, populationShares: options.populationShares ?? {}, generatedAt: now().toISOString(), dataQuality: quality })
   }
 
   /** The SafeLives Marac quarterly dataset, per meeting date (see maracReturn.ts). */
