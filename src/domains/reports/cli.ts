@@ -3,6 +3,7 @@
  *
  *   hearth report quarterly --quarter 2022-Q1 [--format json|csv|xlsx|html|pdf] [--publication] [--out FILE] [--partnership CODE]
  *   hearth report needs-assessment --from DATE --to DATE [--format json|html] [--population FILE] [--out FILE] [--partnership CODE]
+ *   hearth report part4 --year 2023-24 [--out FILE] [--partnership CODE]
  *   hearth report marac-return --quarter 2022-Q1 [--format json|csv] [--out FILE] [--partnership CODE]
  *
  * They run on the owner connection, recorded in the audit log as cli:NAME. xlsx and pdf need --out (or
@@ -92,6 +93,12 @@ export async function maracReturnCommand(ctx: ReportCliContext, options: { quart
   return format === 'json' ? JSON.stringify(report, null, 2) + '\n' : maracReturnCsv(report, csvRow)
 }
 
+/** `hearth report part4`: the Part 4 safe accommodation return for a financial year (JSON). */
+export async function part4Command(ctx: ReportCliContext, options: { year: string; partnership?: string }): Promise<string> {
+  const who = await systemActor(ctx, options.partnership)
+  return JSON.stringify(await createReportService({ db: ctx.db }).part4(who, { year: options.year }), null, 2) + '\n'
+}
+
 function action<A extends unknown[]>(fn: (ctx: ReportCliContext, ...args: A) => Promise<{ output: string | Uint8Array; out?: string | undefined }>) {
   return async (...args: A) => {
     const runtime = await openRuntime()
@@ -146,4 +153,11 @@ export function registerReportCommands(program: Command): void {
     .option('--partnership <code>', 'the partnership (needed when the database holds several)')
     .action(action(async (ctx, options: { quarter: string; format: string; out?: string; partnership?: string }) =>
       ({ output: await maracReturnCommand(ctx, options), out: options.out })))
+  report
+    .command('part4')
+    .description('the Part 4 safe accommodation return for a financial year (JSON; part of the return, see notComputed)')
+    .requiredOption('--year <year>', 'financial year, e.g. 2023-24')
+    .option('--out <file>', 'write to this file')
+    .option('--partnership <code>', 'the partnership (needed when the database holds several)')
+    .action(action(async (ctx, options: { year: string; out?: string; partnership?: string }) => ({ output: await part4Command(ctx, options), out: options.out })))
 }

@@ -22,9 +22,10 @@ import { recordAudit } from '../audit/service.ts'
 import { createQualityService } from '../quality/service.ts'
 import { type PartnershipProfile, parseProfile } from '../partnership/profile.ts'
 import { MARAC_RETURN_CONTRACT, MARAC_RETURN_DEFINITIONS, type MaracMeetingRow, type MaracReturn, totalsOf } from './maracReturn.ts'
+import { PART4_CONTRACT, PART4_DEFINITIONS, type Part4Return } from './part4.ts'
 import { buildNeedsAssessment, type NeedsAssessment, type NeedsGroups, type PopulationShares } from './needs.ts'
 import { buildQuarterly, type GroupedCounts, type QuarterlyReport } from './quarterly.ts'
-import { dateRange, type Period, parseQuarter, yearBefore } from './rules.ts'
+import { dateRange, parseFinancialYear, type Period, parseQuarter, yearBefore } from './rules.ts'
 import { flaggedCte, historyStart, idvaEpisodes, repeatCondition } from './source.ts'
 
 export type Who = Actor | SystemActor
@@ -276,7 +277,77 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     }
   }
 
-  return { quarterly, drill, needsAssessment, maracReturn, profileOf }
+  /** The Part 4 safe accommodation return for a financial year (see part4.ts). */
+  async function part4(who: Who, options: { year: string }): Promise<Part4Return> {
+    readerAgency(who)
+    let period: Period
+    try {
+      period = parseFinancialYear(options.year)
+    } catch (error) {
+      throw new ReportError('invalid-period', (error as Error).message)
+    }
+    const profile = await profileOf(who.partnershipId)
+    const p = who.partnershipId
+    const { spaces, byAndFor, members, declined, ended } = await db.transaction().execute(async tx => {
+      const spaces = await sql<{ type: string; n: number }>`
+        SELECT u.accommodation_type AS type, count(*)::int AS n FROM accommodation_space s
+          JOIN accommodation_unit u ON u.partnership_id = s.partnership_id AND u.id = s.unit_id
+         WHERE s.partnership_id = ${p}::uuid AND u.is_active GROUP BY 1`.execute(tx)
+      const byAndFor = await sql<{ characteristic: string; n: number }>`
+        SELECT c AS characteristic, count(*)::int AS n FROM accommodation_space s
+          JOIN accommodation_unit u ON u.partnership_id = s.partnership_id AND u.id = s.unit_id, unnest(u.by_and_for) c
+         WHERE s.partnership_id = ${p}::uuid AND u.is_active GROUP BY 1`.execute(tx)
+      const members = await sql<{ type: string; households: number; role: string; gender: string | null; n: number }>`
+        SELECT u.accommodation_type AS type, count(DISTINCT pl.id)::int AS households, m.member_role AS role, m.gender, count(*)::int AS n
+          FROM accommodation_placement pl
+          JOIN accommodation_unit u ON u.partnership_id = pl.partnership_id AND u.id = pl.unit_id
+          JOIN accommodation_placement_member m ON m.partnership_id = pl.partnership_id AND m.placement_id = pl.id
+         WHERE pl.partnership_id = ${p}::uuid AND pl.moved_in_on <= ${period.to}::date AND (pl.moved_out_on IS NULL OR pl.moved_out_on >= ${period.from}::date)
+         GROUP BY 1, 3, 4`.execute(tx)
+      const households = await sql<{ type: string; n: number }>`
+        SELECT u.accommodation_type AS type, count(*)::int AS n FROM accommodation_placement pl
+          JOIN accommodation_unit u ON u.partnership_id = pl.partnership_id AND u.id = pl.unit_id
+         WHERE pl.partnership_id = ${p}::uuid AND pl.moved_in_on <= ${period.to}::date AND (pl.moved_out_on IS NULL OR pl.moved_out_on >= ${period.from}::date)
+         GROUP BY 1`.execute(tx)
+      const declined = await sql<{ reason: string; n: number }>`
+        SELECT decline_reason AS reason, count(*)::int AS n FROM accommodation_referral
+         WHERE partnership_id = ${p}::uuid AND status = 'declined'
+           AND (decided_at AT TIME ZONE 'Europe/London')::date BETWEEN ${period.from}::date AND ${period.to}::date GROUP BY 1`.execute(tx)
+      const ended = await sql<{ reason: string; n: number }>`
+        SELECT coalesce(move_on_destination, 'not-known') AS reason, count(*)::int AS n FROM accommodation_placement
+         WHERE partnership_id = ${p}::uuid AND moved_out_on BETWEEN ${period.from}::date AND ${period.to}::date GROUP BY 1`.execute(tx)
+      await recordAudit(tx, who, { action: 'REPORT_VIEW', subjectType: 'report', subjectId: `part4/${period.code}`, details: { report: 'part4', year: period.code } })
+      return { spaces: spaces.rows, byAndFor: byAndFor.rows, members: { rows: members.rows, households: households.rows }, declined: declined.rows, ended: ended.rows }
+    })
+    const sumOf = (rows: { n: number }[]) => rows.reduce((a, r) => a + r.n, 0)
+    const adults = members.rows.filter(r => r.role === 'adult')
+    const byType: Part4Return['supported']['byType'] = {}
+    for (const h of members.households) byType[h.type] = { households: h.n, individuals: sumOf(members.rows.filter(r => r.type === h.type)) }
+    return {
+      contract: PART4_CONTRACT, definitions: PART4_DEFINITIONS,
+      partnership: { code: profile.partnership.code, name: profile.partnership.name },
+      period: { code: period.code, from: period.from, to: period.to, label: period.label },
+      bedspaces: { byType: Object.fromEntries(spaces.map(r => [r.type, r.n])), byAndFor: Object.fromEntries(byAndFor.map(r => [r.characteristic, r.n])) },
+      supported: {
+        households: sumOf(members.households), individuals: sumOf(members.rows),
+        women: sumOf(adults.filter(r => r.gender === 'woman')), men: sumOf(adults.filter(r => r.gender === 'man')),
+        nonBinaryAdults: sumOf(adults.filter(r => r.gender === 'non-binary')),
+        adultsGenderNotRecorded: sumOf(adults.filter(r => !['woman', 'man', 'non-binary'].includes(r.gender ?? ''))),
+        transAdults: null, children: sumOf(members.rows.filter(r => r.role === 'child')), byType,
+      },
+      unableToSupport: { households: sumOf(declined), byReason: Object.fromEntries(declined.map(r => [r.reason, r.n])) },
+      stoppedSupport: { households: sumOf(ended), byReason: Object.fromEntries(ended.map(r => [r.reason, r.n])) },
+      notComputed: [
+        'P4-A governance fields and P4-G spend: not held in Hearth.',
+        'P4-C5/C6 specialist characteristics of individuals, and P4-C7 support types: not computed yet.',
+        'P4-D referrals received, accepted and by source: not computed yet.',
+        'Sanctuary scheme units (P4-B1) and sanctuary exits (P4-F1 split): not computed yet.',
+        'Trans adults (P4-C2): the household record has no trans field.',
+      ],
+    }
+  }
+
+  return { quarterly, drill, needsAssessment, maracReturn, part4, profileOf }
 }
 
 export type ReportService = ReturnType<typeof createReportService>

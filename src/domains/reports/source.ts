@@ -5,8 +5,8 @@
  * perpetrator had an earlier referral (an earlier date) and this one is within the repeat window in force
  * on its date of the pair's LAST earlier referral (src/domains/referrals/rules.ts, isIdvaRepeat).
  *
- * The victim is the agency's person_ref for imported rows (agency-qualified) and the person id for app
- * referrals: until record linkage publishes a mapping of people, the unit counted is the referral (episode).
+ * The victim is the agency's person_ref for imported rows (within the agency) and the person id for app
+ * referrals (within the case's agency): until record linkage publishes a mapping of people, the unit counted is the referral (episode).
  */
 import { type RawBuilder, sql } from 'kysely'
 import { addMonths } from '../partnership/effectiveDated.ts'
@@ -42,8 +42,8 @@ export function idvaEpisodes(w: EpisodeWindow): RawBuilder<unknown> {
   return sql`
     SELECT 'imported' AS source, 'imported:' || e.agency_id::text || ':' || e.record_id AS key, e.record_id, e.agency_id,
            e.referral_date AS d, e.team, e.district,
-           e.agency_id::text || '|' || e.person_ref AS victim,
-           CASE WHEN coalesce(e.perpetrator_ref, '') IN ${unknownRef} THEN NULL ELSE e.agency_id::text || '|' || e.perpetrator_ref END AS perp,
+           e.person_ref AS victim,
+           CASE WHEN coalesce(e.perpetrator_ref, '') IN ${unknownRef} THEN NULL ELSE e.perpetrator_ref END AS perp,
            e.engaged = 'yes' AS engaged,
            e.sex = 'male' AS male,
            coalesce(cardinality(array_remove(array_remove(array_remove(e.disability, 'none'), 'not-known'), 'declined')), 0) > 0 AS disabled,
@@ -68,6 +68,6 @@ export function idvaEpisodes(w: EpisodeWindow): RawBuilder<unknown> {
 
 /** `flagged`: the episodes with `prev`, the pair's last referral on an earlier date. */
 export const flaggedCte = sql`
-  SELECT ep.*, max(ep.d) OVER (PARTITION BY ep.victim, ep.perp ORDER BY ep.d
+  SELECT ep.*, max(ep.d) OVER (PARTITION BY ep.agency_id, ep.source, ep.victim, ep.perp ORDER BY ep.d
                                RANGE BETWEEN UNBOUNDED PRECEDING AND '1 day'::interval PRECEDING) AS prev
     FROM ep`
