@@ -8,7 +8,9 @@ import type { QuarterlyReport } from '../../src/domains/reports/quarterly.ts'
 import { quarterlyCsv, quarterlyTable, quarterlyXlsx } from '../../src/domains/reports/render.ts'
 import { exposedCells, repeatFlags } from '../../src/domains/reports/rules.ts'
 import { createReportService } from '../../src/domains/reports/service.ts'
-import { buildQ1Fixture, expectedFigures, fixtureRows, notes, published, toCsv } from '../fixtures/reports/q1.ts'
+import { buildQ1Fixture, expectedFigures, fixtureRows, notes, policeCsv, published, toCsv } from '../fixtures/reports/q1.ts'
+import { policeLoadCommand } from '../../src/domains/reports/cli.ts'
+import { writeFileSync } from 'node:fs'
 import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
 
 const profile = JSON.parse(readFileSync(new URL('../../profiles/cambridgeshire-peterborough.json', import.meta.url), 'utf8'))
@@ -31,6 +33,9 @@ describe(`the quarterly performance report on ${engineUnderTest}: the sources' Q
     expect(idva.commit).toMatchObject({ rowsCommitted: fixture.idva.length, rowsQuarantined: 0 })
     const marac = await imports.importFile(system, { source: new TextEncoder().encode(toCsv(fixture.marac)), fileName: 'marac.csv', agencyCode: 'cambridgeshire-county-council', synthetic: true })
     expect(marac.commit).toMatchObject({ rowsCommitted: fixture.marac.length, rowsQuarantined: 0 })
+    const policeFile = `/tmp/hearth-police-${process.pid}.csv`
+    writeFileSync(policeFile, policeCsv())
+    expect(await policeLoadCommand({ db: database.db, actorLabel: 'cli:test' }, policeFile, { agency: 'cambridgeshire-constabulary' })).toContain('Loaded 36 police aggregate rows (2021-04 to 2022-06)')
     report = JSON.parse(await quarterlyCommand({ db: database.db, actorLabel: 'cli:test' }, { quarter: '2022-Q1', format: 'json' }) as string)
   }, 240_000)
   afterAll(() => database?.drop())
@@ -154,5 +159,20 @@ describe(`the quarterly performance report on ${engineUnderTest}: the sources' Q
     expect(ret.definitions.fields['M-11'].rule).toMatch(/not recorded/)
     const csv = await maracReturnCommand({ db: database.db, actorLabel: 'cli:test' }, { quarter: '2022-Q1', format: 'csv' })
     expect(csv.split('\r\n')[0]).toContain('"meeting_date","cases","repeats"')
+  })
+
+  it('gives police DA incidents and the crime rate by district, whose area totals are the published ones', () => {
+    expect(report.police.available).toBe(true)
+    const rows = new Map(report.police.rows.map(r => [r.key, r]))
+    const cambs = ['cambridge', 'east-cambridgeshire', 'fenland', 'huntingdonshire', 'south-cambridgeshire']
+    for (const [k, which] of [[0, 'current'], [1, 'previous']] as const) {
+      const inc = cambs.reduce((s, d) => s + rows.get(`police:${d}`)![which]!.incidents, 0)
+      const cri = cambs.reduce((s, d) => s + rows.get(`police:${d}`)![which]!.crimes, 0)
+      expect(inc).toBe(published.police.cambs.incidents[k])
+      expect(Math.round((cri / inc) * 100)).toBe(published.police.cambs.crimeRate[k])
+      expect(rows.get('police:peterborough')![which]).toMatchObject({ incidents: published.police.peterborough.incidents[k], crimeRatePercent: published.police.peterborough.crimeRate[k], months: 3 })
+    }
+    expect(rows.get('police:total')!.current!.incidents).toBe(2069 + 1288)
+    expect(quarterlyCsv(report)).toContain('"police","police:peterborough","Peterborough","Q1 2022/23","","","","","86","1288",""')
   })
 })

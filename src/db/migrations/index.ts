@@ -16,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '202611291400-safe-accommodation': safeAccommodation,
   '202611291500-survivor-feedback': survivorFeedback,
   '202611291700-linkage': linkage,
+  '202611291800-reports': await import('./202611291800-reports.ts'),
 }

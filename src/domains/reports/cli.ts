@@ -3,6 +3,7 @@
  *
  *   hearth report quarterly --quarter 2022-Q1 [--format json|csv|xlsx|html|pdf] [--publication] [--out FILE] [--partnership CODE]
  *   hearth report needs-assessment --from DATE --to DATE [--format json|html] [--population FILE] [--out FILE] [--partnership CODE]
+ *   hearth report police-load FILE --agency CODE [--mapping FILE] [--partnership CODE]
  *   hearth report part4 --year 2023-24 [--out FILE] [--partnership CODE]
  *   hearth report marac-return --quarter 2022-Q1 [--format json|csv] [--out FILE] [--partnership CODE]
  *
@@ -18,6 +19,7 @@ import type { DB } from '../../db/schema.ts'
 import { openRuntime } from '../../runtime.ts'
 import { csvRow } from '../imports/csvSafe.ts'
 import { maracReturnCsv } from './maracReturn.ts'
+import { loadPoliceAggregates } from './police.ts'
 import { needsHtml } from './needs.ts'
 import { quarterlyCsv, quarterlyHtml, quarterlyXlsx } from './render.ts'
 import { createReportService, ReportError } from './service.ts'
@@ -99,6 +101,17 @@ export async function part4Command(ctx: ReportCliContext, options: { year: strin
   return JSON.stringify(await createReportService({ db: ctx.db }).part4(who, { year: options.year }), null, 2) + '\n'
 }
 
+/** `hearth report police-load FILE --agency CODE [--mapping FILE]`: load police DA incidents and crimes by district and month. */
+export async function policeLoadCommand(ctx: ReportCliContext, file: string, options: { agency: string; mapping?: string; partnership?: string }): Promise<string> {
+  const who = await systemActor(ctx, options.partnership)
+  const mapping = options.mapping ? JSON.parse(await readFile(options.mapping, 'utf8')) : undefined
+  const result = await loadPoliceAggregates(ctx.db, who, { source: file, agencyCode: options.agency, mapping })
+  if (result.errors.length > 0) {
+    throw new ReportCliError(`Nothing loaded: ${result.errors.length} problems, e.g. ${result.errors.slice(0, 5).map(e => `row ${e.rowNumber} ${e.column}: ${e.message}`).join('; ')}`)
+  }
+  return `Loaded ${result.rowsLoaded} police aggregate rows (${result.months[0] ?? '-'} to ${result.months.at(-1) ?? '-'}).\n`
+}
+
 function action<A extends unknown[]>(fn: (ctx: ReportCliContext, ...args: A) => Promise<{ output: string | Uint8Array; out?: string | undefined }>) {
   return async (...args: A) => {
     const runtime = await openRuntime()
@@ -153,6 +166,14 @@ export function registerReportCommands(program: Command): void {
     .option('--partnership <code>', 'the partnership (needed when the database holds several)')
     .action(action(async (ctx, options: { quarter: string; format: string; out?: string; partnership?: string }) =>
       ({ output: await maracReturnCommand(ctx, options), out: options.out })))
+  report
+    .command('police-load')
+    .description('load police DA incidents and crimes by district and month (the police-aggregates dataset) for the quarterly report')
+    .argument('<file>', 'CSV or XLSX in the police-aggregates layout, or the agency\'s own with --mapping')
+    .requiredOption('--agency <code>', 'the police force (its agency code)')
+    .option('--mapping <file>', 'the mapping JSON (default: the standard layout)')
+    .option('--partnership <code>', 'the partnership (needed when the database holds several)')
+    .action(action(async (ctx, file: string, options: { agency: string; mapping?: string; partnership?: string }) => ({ output: await policeLoadCommand(ctx, file, options) })))
   report
     .command('part4')
     .description('the Part 4 safe accommodation return for a financial year (JSON; part of the return, see notComputed)')

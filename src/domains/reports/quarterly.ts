@@ -49,6 +49,10 @@ export type ReportRow = {
 
 export type CountRow = { key: string; label: string; current: number | null; previous: number | null; suppressed: ('current' | 'previous')[] }
 
+export type PoliceFigures = { incidents: number; crimes: number; crimeRatePercent: number | null; months: number }
+export type PoliceRow = { key: string; label: string; current: PoliceFigures | null; previous: PoliceFigures | null }
+export type PoliceCounts = { bucket: 'current' | 'previous'; district: string; incidents: number; crimes: number; months: number }
+
 export type QuarterlyReport = {
   contract: typeof QUARTERLY_CONTRACT
   partnership: { code: string; name: string }
@@ -67,7 +71,8 @@ export type QuarterlyReport = {
   reconciliation: { total: number; inTeamRows: number; inDistrictRows: number; notInARow: number; note: string | null }
   diversity: CountRow[]
   marac: CountRow
-  police: { available: false; note: string }
+  /** Police DA incidents and crime rate (crimes ÷ incidents) by district, from the police-aggregates dataset. */
+  police: { available: boolean; note: string; rows: PoliceRow[] }
   definitions: { key: string; title: string; text: string; inForce: { from: string; to: string; code?: string; text: string; targetPercent?: number }[] }[]
   annotations: { date: string; text: string; source?: string }[]
   footnotes: string[]
@@ -105,6 +110,7 @@ export type BuildInput = {
   comparison: Period
   groups: readonly GroupedCounts[]
   marac: { current: number; previous: number }
+  police?: readonly PoliceCounts[]
   publication: boolean
   generatedAt: string
 }
@@ -206,7 +212,7 @@ export function buildQuarterly(input: BuildInput): QuarterlyReport {
       note: notInARow === 0 ? null : `The total (${total.current.referrals}) is not the sum of the team and district rows (${inTeamRows + inDistrictRows}): ${notInARow} referrals are in no row.`,
     },
     diversity, marac,
-    police: { available: false, note: 'Police DA incidents and the crime rate come from the police-aggregates dataset, which Hearth does not store yet.' },
+    police: policeSection(input),
     definitions, annotations, footnotes,
   }
   return input.publication ? suppressForPublication(report) : report
@@ -254,6 +260,29 @@ export function suppressForPublication(report: QuarterlyReport): QuarterlyReport
   }
   out.footnotes.push(`Publication version: counts from 1 to ${t - 1} are withheld (shown as *), and other counts with them where a withheld count could otherwise be worked out from the totals.`)
   return out
+}
+
+function policeSection(input: BuildInput): QuarterlyReport['police'] {
+  const counts = input.police ?? []
+  if (counts.length === 0) return { available: false, note: 'No police-aggregates have been loaded for these quarters (hearth report police-load FILE --agency CODE).', rows: [] }
+  const fig = (rows: readonly PoliceCounts[]): PoliceFigures | null => {
+    if (rows.length === 0) return null
+    const incidents = rows.reduce((s, r) => s + r.incidents, 0)
+    const crimes = rows.reduce((s, r) => s + r.crimes, 0)
+    return { incidents, crimes, crimeRatePercent: percent(crimes, incidents), months: Math.max(...rows.map(r => r.months)) }
+  }
+  const rows: PoliceRow[] = input.profile.districts.map(d => ({
+    key: `police:${d.code}`, label: d.name,
+    current: fig(counts.filter(c => c.bucket === 'current' && c.district === d.code)),
+    previous: fig(counts.filter(c => c.bucket === 'previous' && c.district === d.code)),
+  }))
+  rows.push({ key: 'police:total', label: 'All districts', current: fig(counts.filter(c => c.bucket === 'current')), previous: fig(counts.filter(c => c.bucket === 'previous')) })
+  const incomplete = counts.some(c => c.months < 3)
+  return {
+    available: true,
+    note: `Police DA incidents and the crime rate: crimes recorded ÷ DA incidents, from the police-aggregates dataset.${incomplete ? ' Some districts have fewer than three months loaded for a quarter (see months).' : ''}`,
+    rows,
+  }
 }
 
 function withhold(f: Figures, ...fields: (keyof Omit<Figures, 'suppressed'>)[]) {

@@ -41,6 +41,12 @@ export function quarterlyTable(report: QuarterlyReport): (string | number | null
     for (const r of report.districts) figureRow('district', r, which)
     if (report.unassigned) figureRow('unassigned', report.unassigned, which)
   }
+  for (const r of report.police.rows) {
+    for (const which of ['current', 'previous'] as const) {
+      const f = r[which]
+      out.push(['police', r.key, r.label, which === 'current' ? report.period.shortLabel : report.comparison.shortLabel, null, null, null, null, f?.crimeRatePercent ?? null, f?.incidents ?? null, f === null ? 'not-loaded' : ''])
+    }
+  }
   for (const c of [...report.diversity, report.marac]) {
     for (const which of ['current', 'previous'] as const) {
       out.push([c.key === 'marac' ? 'marac' : 'diversity', c.key, c.label, which === 'current' ? report.period.shortLabel : report.comparison.shortLabel, null, null, null, null, null, c[which], c.suppressed.includes(which) ? 'count' : ''])
@@ -157,6 +163,17 @@ function countsTable(id: string, caption: string, rows: CountRow[], report: Quar
 <tbody class="govuk-table__body">${rows.map(r => `<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">${esc(r.label)}</th>${c(r, 'current')}${c(r, 'previous')}</tr>`).join('\n')}</tbody></table>`
 }
 
+function policeTable(report: QuarterlyReport): string {
+  if (!report.police.available) return `<p class="govuk-body" id="police">${esc(report.police.note)}</p>`
+  const n = (v: number | null | undefined) => (v === null || v === undefined ? 'N/A' : v.toLocaleString('en-GB'))
+  const p = (v: number | null | undefined) => (v === null || v === undefined ? 'N/A' : `${v}%`)
+  const c = (text: string) => `<td class="govuk-table__cell govuk-table__cell--numeric">${esc(text)}</td>`
+  return `<table class="govuk-table" id="police"><caption class="govuk-table__caption govuk-table__caption--m">Police DA incidents and crime rate</caption>
+<thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">District</th>${[`Incidents ${report.period.shortLabel}`, `Incidents ${report.comparison.shortLabel}`, `Crime rate ${report.period.shortLabel}`, `Crime rate ${report.comparison.shortLabel}`].map(h => `<th scope="col" class="govuk-table__header govuk-table__header--numeric">${esc(h)}</th>`).join('')}</tr></thead>
+<tbody class="govuk-table__body">${report.police.rows.map(r => `<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">${esc(r.label)}</th>${c(n(r.current?.incidents))}${c(n(r.previous?.incidents))}${c(p(r.current?.crimeRatePercent))}${c(p(r.previous?.crimeRatePercent))}</tr>`).join('\n')}</tbody></table>
+<p class="govuk-body-s">${esc(report.police.note)}</p>`
+}
+
 /** The report's content (headings, charts, tables, definitions, footnotes), for the page and the standalone document. */
 export function quarterlyBody(report: QuarterlyReport, opts: HtmlOptions = {}): string {
   const labels = { current: report.period.shortLabel, previous: report.comparison.shortLabel }
@@ -175,7 +192,7 @@ ${barChart('chart-districts', `High-risk referrals by district, ${labels.current
 ${figuresTable('districts', `${report.period.shortLabel} by district`, report.districts, report, opts, 'District')}
 ${countsTable('diversity', 'Diversity', report.diversity, report, opts)}
 ${countsTable('other', 'Other relevant data', [report.marac], report, opts)}
-<p class="govuk-body" id="police">${esc(report.police.note)}</p>
+${policeTable(report)}
 <h2 class="govuk-heading-m">Definitions</h2>
 <dl class="govuk-summary-list">${report.definitions.map(d => `<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${esc(d.title)}</dt><dd class="govuk-summary-list__value">${esc(d.text)}${d.inForce.length ? `<ul class="govuk-list govuk-list--bullet">${d.inForce.map(s => `<li>${esc(s.from)} to ${esc(s.to)}: ${esc(s.text)}${s.targetPercent !== undefined ? ` (target ${s.targetPercent}%)` : ''}</li>`).join('')}</ul>` : ''}</dd></div>`).join('')}</dl>
 ${report.annotations.length ? `<h2 class="govuk-heading-m">Changes that affect the trend</h2><ul class="govuk-list govuk-list--bullet" id="annotations">${report.annotations.map(a => `<li>${esc(a.date)}: ${esc(a.text)}${a.source ? ` (${esc(a.source)})` : ''}</li>`).join('')}</ul>` : ''}

@@ -24,7 +24,7 @@ import { type PartnershipProfile, parseProfile } from '../partnership/profile.ts
 import { MARAC_RETURN_CONTRACT, MARAC_RETURN_DEFINITIONS, type MaracMeetingRow, type MaracReturn, totalsOf } from './maracReturn.ts'
 import { PART4_CONTRACT, PART4_DEFINITIONS, type Part4Return } from './part4.ts'
 import { buildNeedsAssessment, type NeedsAssessment, type NeedsGroups, type PopulationShares } from './needs.ts'
-import { buildQuarterly, type GroupedCounts, type QuarterlyReport } from './quarterly.ts'
+import { buildQuarterly, type GroupedCounts, type PoliceCounts, type QuarterlyReport } from './quarterly.ts'
 import { dateRange, parseFinancialYear, type Period, parseQuarter, yearBefore } from './rules.ts'
 import { flaggedCte, historyStart, idvaEpisodes, repeatCondition } from './source.ts'
 
@@ -123,15 +123,22 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     const period = periodOf(options.quarter)
     const comparison = yearBefore(period)
     const profile = await profileOf(who.partnershipId)
-    const { groups, marac } = await db.transaction().execute(async tx => {
+    const { groups, marac, police } = await db.transaction().execute(async tx => {
       // The repeat window sorts the history of both quarters: keep that sort in memory.
       await sql`SET LOCAL work_mem = '64MB'`.execute(tx)
       const groups = await groupedCounts(tx, profile, who.partnershipId, agencyId, period, comparison)
       const marac = { current: await maracCases(tx, who.partnershipId, agencyId, period), previous: await maracCases(tx, who.partnershipId, agencyId, comparison) }
+      const police = await sql<PoliceCounts>`
+        SELECT CASE WHEN month BETWEEN ${period.from.slice(0, 7)} AND ${period.to.slice(0, 7)} THEN 'current' ELSE 'previous' END AS bucket,
+               district, sum(incidents)::int AS incidents, sum(crimes)::int AS crimes, count(DISTINCT month)::int AS months
+          FROM police_aggregate
+         WHERE partnership_id = ${who.partnershipId}::uuid
+           AND (month BETWEEN ${period.from.slice(0, 7)} AND ${period.to.slice(0, 7)} OR month BETWEEN ${comparison.from.slice(0, 7)} AND ${comparison.to.slice(0, 7)})
+         GROUP BY 1, 2`.execute(tx)
       await recordAudit(tx, who, { action: 'REPORT_VIEW', subjectType: 'report', subjectId: `quarterly/${period.code}`, details: { report: 'quarterly', quarter: period.code, publication: options.publication ?? false } })
-      return { groups, marac }
+      return { groups, marac, police: police.rows }
     })
-    return buildQuarterly({ profile, period, comparison, groups, marac, publication: options.publication ?? false, generatedAt: now().toISOString() })
+    return buildQuarterly({ profile, period, comparison, groups, marac, police, publication: options.publication ?? false, generatedAt: now().toISOString() })
   }
 
   /** The records behind one figure of the quarterly report. */
