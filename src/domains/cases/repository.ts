@@ -15,16 +15,25 @@ export type CaseListRow = {
   riskLevel: string | null
 }
 
-/** A page of cases, newest first. Row-level security limits it to the actor's scope. */
+/**
+ * A page of cases, newest first. Row-level security limits it to the actor's scope.
+ *
+ * A deferred join: the page's 25 case ids are chosen first from support_case alone, then joined to the
+ * person, team, worker and latest risk level. With a plain OFFSET, PostgreSQL would join (and run the
+ * person table's security policy and the risk sub-query for) every row before the page, only to discard them.
+ */
 export async function casePage(db: Db, partnershipId: string, page: { offset: number; limit: number; status?: string | undefined }) {
-  let query = db
-    .selectFrom('support_case as c')
+  const rows = await db
+    .with('page', qb => {
+      let ids = qb.selectFrom('support_case').where('partnership_id', '=', partnershipId)
+      if (page.status) ids = ids.where('status', '=', page.status as 'open')
+      return ids.select(['id', 'opened_on']).orderBy('opened_on', 'desc').orderBy('id').offset(page.offset).limit(page.limit)
+    })
+    .selectFrom('page')
+    .innerJoin('support_case as c', join => join.on('c.partnership_id', '=', partnershipId).onRef('c.id', '=', 'page.id'))
     .innerJoin('person as p', join => join.onRef('p.partnership_id', '=', 'c.partnership_id').onRef('p.id', '=', 'c.person_id'))
     .leftJoin('team as t', join => join.onRef('t.partnership_id', '=', 'c.partnership_id').onRef('t.id', '=', 'c.team_id'))
     .leftJoin('app_user as u', join => join.onRef('u.partnership_id', '=', 'c.partnership_id').onRef('u.id', '=', 'c.allocated_user_id'))
-    .where('c.partnership_id', '=', partnershipId)
-  if (page.status) query = query.where('c.status', '=', page.status as 'open')
-  const rows = await query
     .select(eb => [
       'c.id',
       'c.reference',
@@ -33,7 +42,7 @@ export async function casePage(db: Db, partnershipId: string, page: { offset: nu
       't.name as teamName',
       'u.display_name as allocatedTo',
       'c.status',
-      'c.opened_on as openedOn',
+      sql<string>`to_char(c.opened_on, 'YYYY-MM-DD')`.as('openedOn'),
       eb
         .selectFrom('risk_assessment as ra')
         .whereRef('ra.partnership_id', '=', 'c.partnership_id')
@@ -44,10 +53,8 @@ export async function casePage(db: Db, partnershipId: string, page: { offset: nu
         .limit(1)
         .as('riskLevel'),
     ])
-    .orderBy('c.opened_on', 'desc')
-    .orderBy('c.id')
-    .offset(page.offset)
-    .limit(page.limit)
+    .orderBy('page.opened_on', 'desc')
+    .orderBy('page.id')
     .execute()
   return rows as CaseListRow[]
 }
