@@ -111,4 +111,16 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toContain('Enter a quarter like 2022-Q1')
   })
+
+  it('shows the needs assessment page and its JSON to report readers', async () => {
+    const c = await signedIn('commissioner')
+    const page = await c.get('/reports/needs-assessment?from=2022-04-01&to=2023-03-31')
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Ethnicity against the population')
+    expect(page.body).toContain('Rates per 1,000 population aged 16+ by district')
+    const json = JSON.parse((await c.get('/reports/needs-assessment.json?from=2022-04-01&to=2023-03-31')).body)
+    expect(json.contract).toBe('hearth.report.needs-assessment/1')
+    expect(Object.fromEntries(json.services.map((s: { service: string; episodes: number }) => [s.service, s.episodes]))).toEqual({ idva: 696, marac: 261 })
+    expect((await c.get('/reports/needs-assessment?from=2023-04-01&to=2022-03-31')).statusCode).toBe(400)
+  })
 })

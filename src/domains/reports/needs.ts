@@ -139,26 +139,30 @@ export function buildNeedsAssessment(input: { profile: PartnershipProfile; perio
 
 const esc = (value: unknown): string => String(value ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
-/** A standalone HTML document of the needs assessment (tables). */
-export function needsHtml(report: NeedsAssessment): string {
+/** The needs assessment's content (headings and tables), for the page and the standalone document. */
+export function needsBody(report: NeedsAssessment): string {
   const table = (caption: string, head: string[], rows: (string | number | null)[][]) =>
-    `<table><caption>${esc(caption)}</caption><thead><tr>${head.map(h => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map(r => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c ?? '')}</td>`)).join('')}</tr>`).join('')}</tbody></table>`
+    `<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">${esc(caption)}</caption><thead class="govuk-table__head"><tr class="govuk-table__row">${head.map(h => `<th scope="col" class="govuk-table__header">${esc(h)}</th>`).join('')}</tr></thead><tbody class="govuk-table__body">${rows.map(r => `<tr class="govuk-table__row">${r.map((c, i) => (i === 0 ? `<th scope="row" class="govuk-table__header">${esc(c)}</th>` : `<td class="govuk-table__cell">${esc(c ?? '')}</td>`)).join('')}</tr>`).join('')}</tbody></table>`
   const b = (caption: string, rows: Breakdown) => table(caption, ['', 'Episodes', '%'], rows.map(r => [r.label, r.count, r.percent]))
   const all = report.all
-  return `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Needs assessment ${esc(report.period.label)} - ${esc(report.partnership.name)}</title>
-<style>body{font-family:Arial,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:0 0 1.5em;width:100%}caption{text-align:left;font-weight:bold;margin-bottom:.4em}th,td{border-bottom:1px solid #b1b4b6;padding:.3em .5em;text-align:left}</style>
-</head><body><main><h1>Needs assessment: ${esc(report.partnership.name)}, ${esc(report.period.label)}</h1>
-<p>${esc(report.unit.note)}</p>
+  return `<h1 class="govuk-heading-l">Needs assessment<span class="govuk-caption-m">${esc(report.partnership.name)}, ${esc(report.period.label)}</span></h1>
+<p class="govuk-body">${esc(report.unit.note)}</p>
 ${table('Episodes and people by service', ['Service', 'Episodes', 'People (within each agency)'], [...report.services.map(s => [s.service, s.episodes, s.peopleWithinAgencies]), ['All services', all.episodes, all.peopleWithinAgencies]])}
 ${b('Age bands (all services)', all.ageBands)}${b('Sex', all.sex)}${b('Gender identity', all.genderIdentity)}
 ${table('Ethnicity against the population', ['Ethnicity', 'Episodes', '% of known', 'Population %', 'Representation ratio', 'Flag'], all.ethnicity.map(e => [e.label, e.count, e.shareOfKnown, e.populationShare === null ? null : Math.round(e.populationShare * 1000) / 10, e.ratio, e.flag]))}
-<p>${esc(report.representationNote)}</p>
+<p class="govuk-body">${esc(report.representationNote)}</p>
 ${b('Disability', all.disability)}${b('Sexual orientation', all.sexualOrientation)}${b('No recourse to public funds', all.nrpf)}${b('Children', all.children)}
 ${table('Rates per 1,000 population aged 16+ by district', ['District', 'Episodes', 'Population 16+', 'Per 1,000'], report.ratesByDistrict.map(r => [r.name, r.episodes, r.population16plus, r.per1000]))}
 ${table('Benchmarks', ['', 'Value', 'Benchmark', '% of benchmark'], [['MARAC cases per 10,000 adult females (annualised)', report.benchmarks.marac.value, report.benchmarks.marac.benchmark, report.benchmarks.marac.percentOfBenchmark], ...report.benchmarks.idvaPerFte.filter(t => t.fte !== null).map(t => [`${t.name}: referrals per FTE (annualised)`, t.value, t.benchmark, t.percentOfBenchmark])])}
 ${table('Trends: episodes per financial year', ['Year (April to March)', 'Service', 'Episodes'], report.trends.map(t => [`${t.year}/${String((Number(t.year) + 1) % 100).padStart(2, '0')}`, t.service, t.episodes]))}
 ${report.dataQuality ? table('Data quality appendix: % unknown (not known + declined) by field and agency', ['Field', ...report.dataQuality.agencies.map(a => a.code)], report.dataQuality.fields.map(f => [f.field, ...report.dataQuality!.agencies.map(a => { const c = f.byAgency[a.code]; return c && c.recorded ? c.pctUnknown : 'not recorded' })])) : ''}
-<h2>Not yet in this report</h2><ul>${report.missing.map(m => `<li>${esc(m)}</li>`).join('')}</ul>
-</main></body></html>
+<h2 class="govuk-heading-m">Not yet in this report</h2><ul class="govuk-list govuk-list--bullet">${report.missing.map(m => `<li>${esc(m)}</li>`).join('')}</ul>`
+}
+
+/** A standalone HTML document of the needs assessment. */
+export function needsHtml(report: NeedsAssessment): string {
+  return `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Needs assessment ${esc(report.period.label)} - ${esc(report.partnership.name)}</title>
+<style>body{font-family:Arial,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:0 0 1.5em;width:100%}caption{text-align:left;font-weight:bold;margin-bottom:.4em}th,td{border-bottom:1px solid #b1b4b6;padding:.3em .5em;text-align:left}.govuk-caption-m{display:block;color:#505a5f;font-size:.6em;font-weight:normal}</style>
+</head><body><main>${needsBody(report)}</main></body></html>
 `
 }

@@ -10,6 +10,7 @@ import { can } from '../../access/policy.ts'
 import type { Services } from '../../web/services.ts'
 import { NotFoundError } from '../cases/service.ts'
 import { htmlToPdf } from './cli.ts'
+import { needsBody } from './needs.ts'
 import { quarterlyBody, quarterlyCsv, quarterlyHtml, quarterlyXlsx } from './render.ts'
 import { parseQuarter } from './rules.ts'
 import { createReportService, type DrillMeasure, ReportError } from './service.ts'
@@ -46,6 +47,33 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     const suffix = publication ? '?publication=1' : ''
     const downloads = ['pdf', 'xlsx', 'csv', 'json'].map(f => ({ text: f.toUpperCase(), href: `/reports/quarterly/${quarter}.${f}${suffix}` }))
     return reply.view('reports/views/quarterly.njk', { ...base, title: `Quarterly performance report ${report.period.shortLabel}`, body, downloads })
+  })
+
+  const isoDate = /^\d{4}-\d{2}-\d{2}$/
+  const needs = async (request: FastifyRequest) => {
+    const actor = reader(request)
+    const query = request.query as Record<string, string | undefined>
+    const from = (query.from ?? '').trim()
+    const to = (query.to ?? '').trim()
+    if (from === '' && to === '') return { actor, from, to, report: null, error: null }
+    if (!isoDate.test(from) || !isoDate.test(to)) return { actor, from, to, report: null, error: 'Enter both dates as YYYY-MM-DD' }
+    try {
+      return { actor, from, to, report: await reports.needsAssessment(actor, { from, to }), error: null }
+    } catch (error) {
+      if (error instanceof ReportError && error.code === 'invalid-period') return { actor, from, to, report: null, error: error.message }
+      throw error
+    }
+  }
+
+  app.get('/reports/needs-assessment', async (request, reply) => {
+    const { from, to, report, error } = await needs(request)
+    return reply.code(error ? 400 : 200).view('reports/views/needs.njk', { title: 'Needs assessment', from, to, error, body: report ? needsBody(report) : null })
+  })
+
+  app.get('/reports/needs-assessment.json', async (request, reply) => {
+    const { report, error } = await needs(request)
+    if (!report) return reply.code(400).send({ error: 'bad-request', message: error ?? 'Give from and to as YYYY-MM-DD' })
+    return reply.header('content-disposition', `attachment; filename="needs-assessment-${report.period.from}-${report.period.to}.json"`).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(JSON.stringify(report, null, 2))
   })
 
   app.get<{ Params: { file: string } }>('/reports/quarterly/:file', async (request, reply) => {
