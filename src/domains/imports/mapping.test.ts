@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ImportFileError } from './errors.ts'
 import {
+  ConversionCache,
   MAPPING_FORMAT,
   type Mapping,
   UnmappedValueCollector,
@@ -190,5 +191,20 @@ describe('unmappedValues', () => {
     expect(col!.values).toHaveLength(3)
     expect(col!.truncated).toBe(true)
     expect(col!.values[0]).toEqual({ value: 'v0', count: 2, rows: [2, 7] })
+  })
+})
+
+describe('applyMapping with a conversion cache', () => {
+  it('gives the same rows and errors as without, with each error on its own row', () => {
+    const mapping = idvaMapping()
+    const cache = new ConversionCache()
+    const cells = (ethnicity: string, dob: string) =>
+      Object.assign(Object.create(null) as Record<string, string>, { 'Case Ref': 'C1', 'Client ID': 'P1', 'Referral Date': '03/04/2021', Ethnicity: ethnicity, DOB: dob, Disability: 'Physical;Martian' })
+    for (const [rowNumber, ethnicity, dob] of [[2, 'W1', '14/02/1985'], [3, 'Martian', '31/02/1985'], [4, 'Martian', '31/02/1985'], [5, 'W1', '14/02/1985']] as const) {
+      const withCache = applyMapping(cells(ethnicity, dob), mapping, { rowNumber, today: '2026-11-22', cache })
+      const without = applyMapping(cells(ethnicity, dob), mapping, { rowNumber, today: '2026-11-22' })
+      expect(withCache).toEqual(without)
+      expect(withCache.errors.every((e) => e.rowNumber === rowNumber)).toBe(true)
+    }
   })
 })

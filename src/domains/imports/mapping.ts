@@ -386,6 +386,36 @@ export interface ApplyOptions {
   readonly rowNumber?: number
   /** Today's ISO date, for two-digit years. */
   readonly today?: string
+  /**
+   * Remembers how each distinct cell of each column converted (value or errors), so that the thousands of
+   * rows repeating "White British" or "03/04/2021" are converted once. One per file (and per `today`).
+   */
+  readonly cache?: ConversionCache
+}
+
+interface ConversionOutcome {
+  readonly value: MappedValue | string[] | undefined
+  readonly errors: readonly RowError[]
+}
+
+/** A bounded memo of cell conversions, per column of one file. See ApplyOptions.cache. */
+export class ConversionCache {
+  readonly #byHeader = new Map<string, Map<string, ConversionOutcome>>()
+  readonly #maxPerColumn: number
+
+  constructor(maxPerColumn = 10_000) {
+    this.#maxPerColumn = maxPerColumn
+  }
+
+  get(header: string, raw: string): ConversionOutcome | undefined {
+    return this.#byHeader.get(header)?.get(raw)
+  }
+
+  set(header: string, raw: string, outcome: ConversionOutcome): void {
+    let column = this.#byHeader.get(header)
+    if (!column) this.#byHeader.set(header, (column = new Map()))
+    if (column.size < this.#maxPerColumn) column.set(raw, outcome)
+  }
 }
 
 export interface ApplyResult {
@@ -400,14 +430,23 @@ export function applyMapping(cells: Readonly<Record<string, string>>, mapping: M
   const row: MappedRow = { ...c.blankRow }
   const multiParts = new Map<string, Set<string>>()
 
+  const cache = options.cache
   for (const header in cells) {
     const def = columnForHeader(c, header)
     if (!def) continue
     const raw = cells[header]!
     if (raw.trim() === '') continue
-    const ctx: ConvertContext = { c, def, header, raw, rowNumber, errors, today: options.today }
+    let outcome = cache?.get(header, raw)
+    if (!outcome) {
+      const cellErrors: RowError[] = []
+      const ctx: ConvertContext = { c, def, header, raw, rowNumber, errors: cellErrors, today: options.today }
+      outcome = { value: def.type === 'multi-code' ? convertMulti(ctx) : convert(ctx), errors: cellErrors }
+      // free text (names, ids) is not worth remembering: convert returns it as it is
+      if (cache && !(def.type === 'string' && !def.unknownAllowed && !c.values.has(def.name))) cache.set(header, raw, outcome)
+    }
+    for (const e of outcome.errors) errors.push(e.rowNumber === rowNumber ? e : { ...e, rowNumber })
     if (def.type === 'multi-code') {
-      const codes = convertMulti(ctx)
+      const codes = outcome.value as string[] | undefined
       if (codes) {
         const set = multiParts.get(def.name) ?? new Set<string>()
         for (const code of codes) set.add(code)
@@ -415,8 +454,7 @@ export function applyMapping(cells: Readonly<Record<string, string>>, mapping: M
       }
       continue
     }
-    const value = convert(ctx)
-    if (value !== undefined) row[def.name] = value
+    if (outcome.value !== undefined) row[def.name] = outcome.value as MappedValue
   }
   for (const [field, value] of c.constants) {
     const def = c.dataset.columns.find((col) => col.name === field)!

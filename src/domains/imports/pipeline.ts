@@ -20,6 +20,7 @@ import type { RowError } from './errors.ts'
 import { csvRow } from './csvSafe.ts'
 import {
   type CompiledMapping,
+  ConversionCache,
   type HeaderCheck,
   type Mapping,
   type UnmappedColumnReport,
@@ -118,6 +119,7 @@ export async function* processFile<Row extends ValidatedRow = ValidatedRow>(
     for (const { header, field } of headerCheck.mapped) if (!fileColumn.has(field)) fileColumn.set(field, header)
     const columnName = (field: string) => fileColumn.get(field) ?? field
 
+    const conversions = new ConversionCache()
     const duplicates = new DuplicateKeyTracker(dataset)
     const unmapped = new UnmappedValueCollector()
     const errorsByCode: Record<string, number> = {}
@@ -135,7 +137,7 @@ export async function* processFile<Row extends ValidatedRow = ValidatedRow>(
       for (const issue of raw.issues ?? []) {
         errors.push({ rowNumber: raw.rowNumber, column: '', value: '', message: `This row has a ${issue}`, code: 'extra-cells' })
       }
-      const mapped = applyMapping(raw.cells, mapping, { rowNumber: raw.rowNumber, today })
+      const mapped = applyMapping(raw.cells, mapping, { rowNumber: raw.rowNumber, today, cache: conversions })
       errors.push(...mapped.errors)
       unmapped.add(mapped.errors)
 
