@@ -149,6 +149,32 @@ describe(`the data quality report on ${engineUnderTest}, from agency files with 
     expect(audit.length).toBeGreaterThanOrEqual(2)
   })
 
+  it('checks a team against the dates it took referrals, and works out ages from dates of birth', async () => {
+    const other = await loadPartnershipProfile(database.db, fictionalProfile(extraFixtureAgencies, `nc-${randomUUID().slice(0, 8)}`), { loadedBy: 'test' })
+    const who = { label: 'cli:test', partnershipId: other.partnershipId }
+    const file = new TextEncoder().encode(
+      [
+        'Ref,Person,Referred,Team,Gender,DOB,Relationship',
+        'T1,P1,2021-06-01,male-victims-idva,man,1980-01-01,', // before the Male Victims IDVA started (2022-01-01)
+        'T2,P2,2022-06-01,male-victims-idva,man,1980-01-01,',
+        'T3,P3,2022-06-01,male-victims-idva,woman,1980-01-01,',
+        'T4,P4,2022-06-01,a8-idva,woman,not-known,', // nationality not recorded: cannot be checked
+      ].join('\r\n'),
+    )
+    const mapping = {
+      format: 'hearth-mapping/1',
+      agency: 'test',
+      dataset: 'service-episodes',
+      version: 1,
+      standardVersion: '2026.1',
+      columns: { Ref: 'record_id', Person: 'person_ref', Referred: 'referral_date', Team: 'team', Gender: 'gender_identity', DOB: 'date_of_birth' },
+      ignoreColumns: ['Relationship'],
+    }
+    await createImportService({ db: database.db, engine: database.engine, today: () => '2026-11-29' }).importFile(who, { source: file, agencyCode: 'test', mapping })
+    const r = await createQualityService({ db: database.db }).report(who, { from: '2021-01-01', to: '2022-12-31' })
+    expect(r.consistency.team!['test']).toEqual({ withTeam: 4, checked: 3, eligible: 1, notEligible: 2, notCheckable: 1, pctEligible: 33.33 })
+  })
+
   it('counts only the episodes referred in the period', async () => {
     // the police file runs from 2023-01-02, every 2 days: 15 episodes in January 2023
     const january = await createQualityService({ db: database.db }).report(system, { from: '2023-01-01', to: '2023-01-31' })

@@ -117,13 +117,23 @@ export async function children(db: Kysely<DB>, p: Period): Promise<ChildrenInput
   return result.rows.map((r) => ({ agencyId: r.agency_id, householdType: r.household_type, childrenCount: Number(r.children_count), count: Number(r.n) }))
 }
 
-export async function teams(db: Kysely<DB>, p: Period): Promise<TeamInput[]> {
+/**
+ * Episodes with a team, grouped by the facts the team's eligibility rules look at: the age at referral
+ * (recorded, or from the date of birth) and whether the team was open on the referral date are worked
+ * out here, so that the groups are few whatever the number of episodes.
+ */
+export async function teams(db: Kysely<DB>, p: Period, profile: PartnershipProfile): Promise<TeamInput[]> {
+  const dated = profile.teams.filter((t) => t.effectiveFrom !== undefined || t.effectiveTo !== undefined)
+  const open =
+    dated.length === 0
+      ? sql`true`
+      : sql`NOT EXISTS (SELECT 1 FROM (VALUES ${sql.join(dated.map((t) => sql`(${t.code}, ${t.effectiveFrom ?? null}::date, ${t.effectiveTo ?? null}::date)`))}) AS d(code, f, l)
+          WHERE d.code = e.team AND ((d.f IS NOT NULL AND e.referral_date < d.f) OR (d.l IS NOT NULL AND e.referral_date > d.l)))`
   const result = await sql<{
     agency_id: string
     team: string
-    referral_date: string
+    team_open: boolean
     age: number | null
-    date_of_birth: string | null
     sex: string | null
     gender_identity: string | null
     nationality: string | null
@@ -134,20 +144,20 @@ export async function teams(db: Kysely<DB>, p: Period): Promise<TeamInput[]> {
     additional_needs: boolean
     n: number
   }>`
-    SELECT e.agency_id, e.team, e.referral_date::text AS referral_date, e.age, e.date_of_birth::text AS date_of_birth,
+    SELECT e.agency_id, e.team, ${open} AS team_open,
+      coalesce(e.age, date_part('year', age(e.referral_date, e.date_of_birth))::int) AS age,
       e.sex, e.gender_identity, e.nationality, e.ethnicity, e.risk_level, e.district, e.referral_source,
       EXISTS (SELECT 1 FROM unnest(coalesce(e.support_needs, '{}'::text[]) || coalesce(e.disability, '{}'::text[])) AS x(code)
               WHERE x.code NOT IN ('none', 'not-known', 'declined')) AS additional_needs,
       count(*)::int AS n
     FROM service_episode e
     WHERE ${inPeriod(p)} AND e.team IS NOT NULL
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13`.execute(db)
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`.execute(db)
   return result.rows.map((r) => ({
     agencyId: r.agency_id,
     team: r.team,
-    referralDate: r.referral_date,
+    teamOpen: Boolean(r.team_open),
     age: r.age === null ? null : Number(r.age),
-    dateOfBirth: r.date_of_birth,
     sex: r.sex,
     genderIdentity: r.gender_identity,
     nationality: r.nationality,

@@ -24,9 +24,8 @@ const profile = (() => {
 const team = (over: Partial<TeamInput>): TeamInput => ({
   agencyId: 'a',
   team: 'a8-idva',
-  referralDate: '2023-06-01',
-  age: null,
-  dateOfBirth: '1990-01-01',
+  teamOpen: true,
+  age: 33,
   sex: 'female',
   genderIdentity: 'woman',
   nationality: 'PL',
@@ -104,7 +103,8 @@ describe('team against its eligibility rules', () => {
   it('cannot check rules that need facts the standard does not carry, or a team that did not exist yet', () => {
     expect(checkTeam(team({ team: 'yp-idva', age: 17 }), profile)).toBe('not-checkable') // needs the relationship
     expect(checkTeam(team({ team: 'male-victims-idva', genderIdentity: 'man' }), profile)).toBe('eligible')
-    expect(checkTeam(team({ team: 'male-victims-idva', genderIdentity: 'man', referralDate: '2021-06-01' }), profile)).toBe('not-eligible') // starts 2022
+    expect(checkTeam(team({ team: 'male-victims-idva', genderIdentity: 'man', teamOpen: false }), profile)).toBe('not-eligible') // e.g. before it started in 2022
+    expect(checkTeam(team({ team: 'a8-idva', age: null }), profile)).toBe('eligible') // no age rule
     expect(checkTeam(team({ team: 'male-victims-idva', genderIdentity: null, sex: 'male' }), profile)).toBe('eligible') // sex stands in
     expect(checkTeam(team({ team: 'health-idva', referralSource: 'health', district: 'castlebridge' }), profile)).toBe('eligible')
     expect(checkTeam(team({ team: 'health-idva', referralSource: 'self', district: 'castlebridge' }), profile)).toBe('not-eligible')

@@ -72,9 +72,10 @@ export interface ChildrenInput {
 export interface TeamInput {
   readonly agencyId: string
   readonly team: string
-  readonly referralDate: string
+  /** Whether the team took referrals on the referral date (its effectiveFrom / effectiveTo in the profile). */
+  readonly teamOpen: boolean
+  /** Age in completed years at referral: the age recorded, or worked out from the date of birth. */
   readonly age: number | null
-  readonly dateOfBirth: string | null
   readonly sex: string | null
   readonly genderIdentity: string | null
   readonly nationality: string | null
@@ -293,7 +294,7 @@ const referralSourceKind: Readonly<Record<string, AgencyKind>> = {
 function ruleCheckable(rule: TeamEligibilityRule, g: TeamInput): boolean {
   switch (rule.kind) {
     case 'age':
-      return g.age !== null || (g.dateOfBirth !== null && known(g.dateOfBirth))
+      return g.age !== null
     case 'nationality':
       return known(g.nationality)
     case 'gender':
@@ -314,13 +315,17 @@ function ruleCheckable(rule: TeamEligibilityRule, g: TeamInput): boolean {
 
 export type TeamOutcome = 'eligible' | 'not-eligible' | 'not-checkable'
 
-/** Does an episode meet the eligibility rules of the team it is in? Uses suggestIdvaTeam on that team alone. */
+/**
+ * Does an episode meet the eligibility rules of the team it is in? Uses suggestIdvaTeam on that team alone
+ * (its dates already checked: a team that was not taking referrals on the referral date is not eligible).
+ */
 export function checkTeam(g: TeamInput, profile: PartnershipProfile): TeamOutcome {
-  const team: Team | undefined = profile.teams.find((t) => t.code === g.team)
-  if (!team) return 'not-checkable'
-  if (!team.eligibility.every((rule) => ruleCheckable(rule, g))) return 'not-checkable'
+  const found: Team | undefined = profile.teams.find((t) => t.code === g.team)
+  if (!found) return 'not-checkable'
+  if (!found.eligibility.every((rule) => ruleCheckable(rule, g))) return 'not-checkable'
+  if (!g.teamOpen) return 'not-eligible'
+  const { effectiveFrom: _from, effectiveTo: _to, ...team } = found
   const input: IdvaTeamInput = {
-    onDate: g.referralDate,
     sex: (g.sex ?? 'not-known') as IdvaTeamInput['sex'],
     genderIdentity: known(g.genderIdentity) ? (g.genderIdentity as IdvaTeamInput['genderIdentity']) : undefined,
     nationality: known(g.nationality) ? g.nationality : null,
@@ -331,7 +336,7 @@ export function checkTeam(g: TeamInput, profile: PartnershipProfile): TeamOutcom
     relationship: null,
     riskLevel: g.riskLevel !== null && levelOrder.includes(g.riskLevel) ? (g.riskLevel as RiskLevel) : null,
     districtCode: known(g.district) ? g.district : null,
-    ...(g.age !== null ? { age: g.age } : g.dateOfBirth !== null && known(g.dateOfBirth) ? { dateOfBirth: g.dateOfBirth } : {}),
+    ...(g.age !== null ? { age: g.age } : {}),
   }
   try {
     return suggestIdvaTeam(input, { ...profile, teams: [team] }) !== null ? 'eligible' : 'not-eligible'

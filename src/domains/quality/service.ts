@@ -58,7 +58,7 @@ export function createQualityService(deps: { db: Kysely<DB>; now?: () => Date })
         timeliness: await q.timeliness(tx, period),
         riskDash: profile ? await q.riskDash(tx, period, profile) : [],
         children: await q.children(tx, period),
-        teams: profile ? await q.teams(tx, period) : [],
+        teams: profile ? await q.teams(tx, period, profile) : [],
         linkage: await q.linkage(tx, period),
         profile,
       }
