@@ -33,8 +33,10 @@ export type Clustering = {
   clusters: number
   /** Merges refused because of a "different people" decision or a conflicting pair. */
   refused: number
-  /** The weight at which each merge happened, in order (for counts at other thresholds). */
+  /** The weight at which each merge happened, in order (Infinity for a decision); for other thresholds. */
   mergeWeights: Float64Array
+  /** The pair of records behind each merge, in order: [a0, b0, a1, b1, ...]. */
+  merges: Int32Array
 }
 
 /** Edges at or above minWeight, sorted by weight descending (counting sort on weight quantised to 1/64 bit). */
@@ -66,19 +68,39 @@ function sortedEdges(pairs: ScoredPairs, minWeight: number): Int32Array {
   return out
 }
 
-/** Compressed adjacency of a set of pairs. */
-function adjacency(n: number, edges: readonly (readonly [number, number])[]): { start: Int32Array; to: Int32Array } {
+type Graph = { start: Int32Array; to: Int32Array }
+
+/** Compressed adjacency of a set of pairs (given as two parallel index arrays). */
+function adjacency(n: number, a: ArrayLike<number>, b: ArrayLike<number>, count: number, keep: (k: number) => boolean = () => true): Graph {
   const start = new Int32Array(n + 1)
-  for (const [i, j] of edges) {
-    start[i + 1]!++
-    start[j + 1]!++
+  for (let k = 0; k < count; k++) {
+    if (!keep(k)) continue
+    start[a[k]! + 1]!++
+    start[b[k]! + 1]!++
   }
-  for (let k = 1; k <= n; k++) start[k]! += start[k - 1]!
+  for (let i = 1; i <= n; i++) start[i]! += start[i - 1]!
   const fill = start.slice(0, n)
   const to = new Int32Array(start[n]!)
-  for (const [i, j] of edges) {
-    to[fill[i]!++] = j
-    to[fill[j]!++] = i
+  for (let k = 0; k < count; k++) {
+    if (!keep(k)) continue
+    to[fill[a[k]!]!++] = b[k]!
+    to[fill[b[k]!]!++] = a[k]!
+  }
+  return { start, to }
+}
+
+const pairsGraph = (n: number, pairs: readonly (readonly [number, number])[]): Graph =>
+  adjacency(n, pairs.map(p => p[0]), pairs.map(p => p[1]), pairs.length)
+
+/** The union of two graphs on the same records. */
+function union(n: number, x: Graph, y: Graph): Graph {
+  const start = new Int32Array(n + 1)
+  for (let i = 0; i < n; i++) start[i + 1] = start[i]! + (x.start[i + 1]! - x.start[i]!) + (y.start[i + 1]! - y.start[i]!)
+  const to = new Int32Array(start[n]!)
+  for (let i = 0; i < n; i++) {
+    let at = start[i]!
+    for (let e = x.start[i]!; e < x.start[i + 1]!; e++) to[at++] = x.to[e]!
+    for (let e = y.start[i]!; e < y.start[i + 1]!; e++) to[at++] = y.to[e]!
   }
   return { start, to }
 }
@@ -101,16 +123,16 @@ export function cluster(n: number, pairs: ScoredPairs, options: ClusterOptions):
     return x
   }
 
-  const conflicts: [number, number][] = [...(options.cannotLink ?? []).map(([i, j]): [number, number] => [i, j])]
   const conflictBelow = options.conflictBelow ?? 0
+  const hardConflicts = options.cannotLink?.length ? pairsGraph(n, options.cannotLink) : null
+  let allConflicts = hardConflicts
   if (conflictBelow > 0) {
     const w = weightOf(conflictBelow)
-    for (let p = 0; p < pairs.count; p++) if (pairs.weight[p]! < w) conflicts.push([pairs.a[p]!, pairs.b[p]!])
+    const scored = adjacency(n, pairs.a, pairs.b, pairs.count, k => pairs.weight[k]! < w)
+    allConflicts = hardConflicts ? union(n, hardConflicts, scored) : scored
   }
-  const hardConflicts = options.cannotLink?.length ? adjacency(n, options.cannotLink) : null
-  const allConflicts = conflicts.length ? adjacency(n, conflicts) : null
 
-  const conflicting = (ra: number, rb: number, graph: { start: Int32Array; to: Int32Array } | null): boolean => {
+  const conflicting = (ra: number, rb: number, graph: Graph | null): boolean => {
     if (!graph) return false
     // walk the smaller cluster
     let small = ra
@@ -124,7 +146,7 @@ export function cluster(n: number, pairs: ScoredPairs, options: ClusterOptions):
     }
     return false
   }
-  const union = (ra: number, rb: number) => {
+  const join = (ra: number, rb: number) => {
     if (size[ra]! < size[rb]!) {
       const t = ra
       ra = rb
@@ -137,6 +159,8 @@ export function cluster(n: number, pairs: ScoredPairs, options: ClusterOptions):
   }
 
   let refused = 0
+  const mergeWeights: number[] = []
+  const merges: number[] = []
   for (const [i, j] of options.mustLink ?? []) {
     const ri = find(i)
     const rj = find(j)
@@ -145,10 +169,11 @@ export function cluster(n: number, pairs: ScoredPairs, options: ClusterOptions):
       refused++
       continue
     }
-    union(ri, rj)
+    join(ri, rj)
+    mergeWeights.push(Infinity)
+    merges.push(i, j)
   }
   const order = sortedEdges(pairs, weightOf(Math.min(Math.max(options.threshold, 1e-9), 1 - 1e-9)))
-  const mergeWeights: number[] = []
   for (let k = 0; k < order.length; k++) {
     const p = order[k]!
     const ri = find(pairs.a[p]!)
@@ -158,8 +183,9 @@ export function cluster(n: number, pairs: ScoredPairs, options: ClusterOptions):
       refused++
       continue
     }
-    union(ri, rj)
+    join(ri, rj)
     mergeWeights.push(pairs.weight[p]!)
+    merges.push(pairs.a[p]!, pairs.b[p]!)
   }
   // representative: the smallest record index of each cluster
   const smallest = new Int32Array(n).fill(-1)
@@ -173,19 +199,57 @@ export function cluster(n: number, pairs: ScoredPairs, options: ClusterOptions):
     }
     clusterOf[i] = smallest[r]!
   }
-  return { clusterOf, clusters, refused, mergeWeights: Float64Array.from(mergeWeights) }
+  return { clusterOf, clusters, refused, mergeWeights: Float64Array.from(mergeWeights), merges: Int32Array.from(merges) }
 }
 
-/** The number of people at each threshold, from one clustering run at the lowest of them. */
+/**
+ * The clusters at a higher threshold than a run's, without running again: merges happen in descending
+ * weight, so the clusters at threshold t are the run's merges of weight ≥ t, replayed.
+ */
+export function clustersAt(n: number, run: Clustering, threshold: number): { clusterOf: Int32Array; clusters: number } {
+  const w = weightOf(threshold)
+  const parent = new Int32Array(n)
+  for (let i = 0; i < n; i++) parent[i] = i
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      const p = parent[x]!
+      parent[x] = parent[p]!
+      x = p
+    }
+    return x
+  }
+  for (let k = 0; k < run.mergeWeights.length; k++) {
+    if (run.mergeWeights[k]! < w) continue
+    const ra = find(run.merges[2 * k]!)
+    const rb = find(run.merges[2 * k + 1]!)
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb)
+  }
+  const clusterOf = new Int32Array(n)
+  const smallest = new Int32Array(n).fill(-1)
+  let clusters = 0
+  for (let i = 0; i < n; i++) {
+    const r = find(i)
+    if (smallest[r] === -1) {
+      smallest[r] = i
+      clusters++
+    }
+    clusterOf[i] = smallest[r]!
+  }
+  return { clusterOf, clusters }
+}
+
+/** The number of people at each threshold, from one clustering run at (or below) the lowest of them. */
 export function countsAcrossThresholds(n: number, pairs: ScoredPairs, thresholds: readonly number[], options: Omit<ClusterOptions, 'threshold'> = {}): { threshold: number; people: number }[] {
-  const lowest = Math.min(...thresholds)
-  const run = cluster(n, pairs, { ...options, threshold: lowest })
-  const mustLinkMerges = n - run.clusters - run.mergeWeights.length
+  return countsFromRun(n, cluster(n, pairs, { ...options, threshold: Math.min(...thresholds) }), thresholds)
+}
+
+/** The number of people at each threshold (each at or above the run's), from one run. */
+export function countsFromRun(n: number, run: Clustering, thresholds: readonly number[]): { threshold: number; people: number }[] {
   return thresholds.map(threshold => {
     const w = weightOf(threshold)
     let merges = 0
     for (const mw of run.mergeWeights) if (mw >= w) merges++
-    return { threshold, people: n - mustLinkMerges - merges }
+    return { threshold, people: n - merges }
   })
 }
 

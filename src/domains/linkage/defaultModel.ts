@@ -9,7 +9,7 @@ import type { Model } from './model.ts'
 export const DEFAULT_MODEL: Model = {
   format: 'hearth-linkage-model/1',
   mode: 'plaintext',
-  probabilityTwoRandomRecordsMatch: 2.044e-05,
+  probabilityTwoRandomRecordsMatch: 2.949e-05,
   comparisons: [
     {
       name: 'forename',
@@ -22,11 +22,11 @@ export const DEFAULT_MODEL: Model = {
         'different'
       ],
       m: [
-        0.8771,
-        0.06721,
-        0.0259,
-        0.003454,
-        0.02635
+        0.8774,
+        0.06697,
+        0.02546,
+        0.003356,
+        0.02686
       ],
       u: [
         0.004436,
@@ -49,12 +49,12 @@ export const DEFAULT_MODEL: Model = {
         'different'
       ],
       m: [
-        0.8046,
-        0.05296,
-        0.03834,
-        0.003395,
-        0.09657,
-        0.004095
+        0.81,
+        0.05353,
+        0.03836,
+        0.003549,
+        0.08972,
+        0.004826
       ],
       u: [
         0.0009474,
@@ -78,12 +78,12 @@ export const DEFAULT_MODEL: Model = {
         'different'
       ],
       m: [
-        0.867,
-        0.01488,
-        0.02783,
-        0.07606,
-        0.00456,
-        0.009721
+        0.875,
+        0.01519,
+        0.02774,
+        0.07527,
+        0.00284,
+        0.003978
       ],
       u: [
         8.806e-05,
@@ -105,10 +105,10 @@ export const DEFAULT_MODEL: Model = {
         'different'
       ],
       m: [
-        0.4322,
-        0.02894,
-        0.196,
-        0.3428
+        0.4393,
+        0.02926,
+        0.1981,
+        0.3333
       ],
       u: [
         2.29e-05,
@@ -126,8 +126,8 @@ export const DEFAULT_MODEL: Model = {
         'different'
       ],
       m: [
-        0.9904,
-        0.009633
+        0.9901,
+        0.009876
       ],
       u: [
         0.678,
@@ -143,8 +143,8 @@ export const DEFAULT_MODEL: Model = {
         'same agency'
       ],
       m: [
-        0.956,
-        0.04396
+        0.9555,
+        0.04446
       ],
       u: [
         0.865,
@@ -166,36 +166,8 @@ export const DEFAULT_MODEL: Model = {
     uSamples: 400000,
     deterministicPairs: 81741,
     assumedRecall: 0.8,
+    lambdaSource: 'postcode run',
     runs: [
-      {
-        blockedOn: 'date of birth',
-        pairs: 383023,
-        sampled: false,
-        iterations: 9,
-        converged: true,
-        estimated: [
-          'forename',
-          'surname',
-          'postcode',
-          'sex',
-          'agency'
-        ],
-        lambda: 0.3115
-      },
-      {
-        blockedOn: 'forename and surname',
-        pairs: 171462,
-        sampled: false,
-        iterations: 66,
-        converged: true,
-        estimated: [
-          'dob',
-          'postcode',
-          'sex',
-          'agency'
-        ],
-        lambda: 0.6407
-      },
       {
         blockedOn: 'postcode',
         pairs: 89549,
@@ -210,6 +182,34 @@ export const DEFAULT_MODEL: Model = {
           'agency'
         ],
         lambda: 0.5522
+      },
+      {
+        blockedOn: 'forename, surname and date of birth',
+        pairs: 81741,
+        sampled: false,
+        iterations: 200,
+        converged: false,
+        estimated: [
+          'postcode',
+          'sex',
+          'agency'
+        ],
+        lambda: 0.9999
+      },
+      {
+        blockedOn: 'date of birth',
+        pairs: 383023,
+        sampled: false,
+        iterations: 9,
+        converged: true,
+        estimated: [
+          'forename',
+          'surname',
+          'postcode',
+          'sex',
+          'agency'
+        ],
+        lambda: 0.3115
       }
     ]
   }

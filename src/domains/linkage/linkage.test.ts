@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { candidatePairs, DEFAULT_BLOCKING_RULES, groupByKey } from './blocking.ts'
-import { cluster, countsAcrossThresholds } from './cluster.ts'
+import { cluster, clustersAt, countsAcrossThresholds } from './cluster.ts'
 import { comparator, DOB, FORENAME, POSTCODE, SEX, SURNAME } from './comparisons.ts'
 import { DOB_EXACT, DOB_SWAPPED } from './dates.ts'
 import { clusterScores } from './evaluate.ts'
@@ -132,6 +132,18 @@ describe('clustering', () => {
       { threshold: 0.97, people: cluster(5, pairs, { threshold: 0.97 }).clusters },
     ])
     expect(counts.map(c => c.people)).toEqual([2, 3, 4])
+  })
+
+  it('replays a low-threshold run to get the clusters at a higher threshold, the same as running at it', () => {
+    const data = generate({ records: 1500, seed: 8 })
+    const result = link(preparePlain(data.records, { maxYear: 2026 }), { threshold: 0.5, conflictBelow: 0.05 })
+    const run = cluster(1500, result.candidates, { threshold: 0.5, conflictBelow: 0.05, mustLink: [[0, 1]] })
+    for (const t of [0.5, 0.8, 0.95]) {
+      const direct = cluster(1500, result.candidates, { threshold: t, conflictBelow: 0.05, mustLink: [[0, 1]] })
+      const replayed = clustersAt(1500, run, t)
+      expect(replayed.clusters).toBe(direct.clusters)
+      expect([...replayed.clusterOf]).toEqual([...direct.clusterOf])
+    }
   })
 })
 

@@ -4,7 +4,7 @@
  * all run this.
  */
 import { type BlockingStats, candidatePairs, DEFAULT_BLOCKING_RULES } from './blocking.ts'
-import { cluster, countsAcrossThresholds } from './cluster.ts'
+import { cluster, clustersAt, countsFromRun } from './cluster.ts'
 import { type Columns, comparator, DEFAULT_THRESHOLDS, type FuzzyThresholds } from './comparisons.ts'
 import { type Model, train, type TrainOptions, weightOf } from './model.ts'
 import type { Prepared } from './prepare.ts'
@@ -99,8 +99,11 @@ export function link(prepared: Prepared, options: LinkOptions = {}): LinkResult 
     ...(options.mustLink ? { mustLink: options.mustLink } : {}),
     ...(options.cannotLink ? { cannotLink: options.cannotLink } : {}),
   }
-  const clustering = cluster(columns.n, all, { ...clusterOptions, threshold })
-  const peopleByThreshold = countsAcrossThresholds(columns.n, all, [...(options.countThresholds ?? DEFAULT_COUNT_THRESHOLDS)], clusterOptions)
+  // one run at the lowest threshold wanted; the chosen threshold's clusters are a replay of its merges
+  const countAt = [...(options.countThresholds ?? DEFAULT_COUNT_THRESHOLDS)]
+  const run = cluster(columns.n, all, { ...clusterOptions, threshold: Math.min(threshold, ...countAt) })
+  const clustering = { ...clustersAt(columns.n, run, threshold), refused: run.refused }
+  const peopleByThreshold = countsFromRun(columns.n, run, countAt)
   // keep the pairs worth storing or reviewing
   const keepWeight = weightOf(keepAbove)
   let kept = 0
