@@ -265,9 +265,11 @@ const staffRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { se
     purposes: purposes.map(p => ({ value: p, text: purposeLabels[p] })),
   })
 
-  app.get('/feedback/links/new', async (request, reply) => {
+  // Case closure and refuge move-out link here with ?purpose= only: which case or placement is never passed.
+  app.get<{ Querystring: { purpose?: string } }>('/feedback/links/new', async (request, reply) => {
     const actor = need(request.actor, 'feedback.issue')
-    return reply.view('feedback/views/staff/issue.njk', { title: 'Give someone a feedback link', ...(await issueForm(actor)), values: { kind: 'single-use', audience: 'adult', purpose: 'case-closure' } })
+    const purpose = (purposes as readonly string[]).includes(request.query.purpose ?? '') ? request.query.purpose : 'case-closure'
+    return reply.view('feedback/views/staff/issue.njk', { title: 'Give someone a feedback link', ...(await issueForm(actor)), values: { kind: 'single-use', audience: 'adult', purpose } })
   })
 
   app.post('/feedback/links', async (request, reply) => {
