@@ -82,6 +82,14 @@ describe(`record linkage in the database on ${engineUnderTest}`, () => {
     const linked = await withActor(database.db, s.idvaWorker, tx => sql<{ id: string }>`SELECT hearth_linked_people(${s.people.kasia}::uuid) AS id`.execute(tx))
     expect(linked.rows.map(r => r.id).sort()).toEqual([s.people.kasia, s.people.kasia2].sort())
 
+    // intake's possible-match with the partnership's model, as a referrer (who may read the model, not the clusters)
+    const referrer = await factories(database.db).newUser(s.partnershipId, { agencyId: s.police, roles: ['referrer'] })
+    const found = await withActor(database.db, referrer, tx => linkage.possibleMatchesFor(tx, s.partnershipId,
+      { givenName: 'Kasia', familyName: 'Kowalska', dateOfBirth: '1985-06-12' },
+      [{ id: 'x', givenName: 'Katarzyna', familyName: 'Kowalska', dateOfBirth: '1985-06-12', postcode: 'PE1 2AB' }, { id: 'y', givenName: 'Sarah', familyName: 'Smith', dateOfBirth: '1990-01-20' }]))
+    expect(found.map(m => m.candidate.id)).toEqual(['x'])
+    expect(found[0]!.aboveMatchThreshold).toBe(true)
+
     // the run is recorded with its model, without personal data
     const stored = await database.db.selectFrom('linkage_run').where('partnership_id', '=', s.partnershipId).selectAll().executeTakeFirstOrThrow()
     expect(stored.status).toBe('completed')

@@ -146,13 +146,14 @@ const security: string[] = [
     `CREATE POLICY ${table}_partnership ON ${table} AS RESTRICTIVE USING (partnership_id = hearth_partnership())
        WITH CHECK (partnership_id = hearth_partnership())`,
   ]),
-  // Settings: read by reviewers and report readers; changed by whoever configures the partnership.
-  `CREATE POLICY linkage_settings_read ON linkage_settings FOR SELECT
-     USING (hearth_may('linkage.review') OR hearth_may('report.read') OR hearth_may('partnership.configure'))`,
+  // Settings: read by everyone in the partnership (intake scores with the match threshold); changed by
+  // whoever configures the partnership.
+  `CREATE POLICY linkage_settings_read ON linkage_settings FOR SELECT USING (true)`,
   `CREATE POLICY linkage_settings_write ON linkage_settings FOR ALL
      USING (hearth_may('partnership.configure')) WITH CHECK (hearth_may('partnership.configure'))`,
-  // Runs and clusters: ids and counts only, for reviewers and reports.
-  `CREATE POLICY linkage_run_read ON linkage_run FOR SELECT USING (hearth_may('linkage.review') OR hearth_may('report.read'))`,
+  // Runs: counts and the trained model, no personal data: everyone in the partnership (intake scores with the
+  // partnership's model). Clusters: ids only, for reviewers and reports.
+  `CREATE POLICY linkage_run_read ON linkage_run FOR SELECT USING (true)`,
   `CREATE POLICY linkage_record_read ON linkage_record FOR SELECT USING (hearth_may('linkage.review') OR hearth_may('report.read'))`,
   `CREATE POLICY linkage_record_recluster ON linkage_record FOR UPDATE USING (hearth_may('linkage.review'))`,
   // Pairs: the review queue, for a reviewer whose scope includes either record's agency.

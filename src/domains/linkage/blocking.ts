@@ -8,6 +8,7 @@
  * function of the normalised record, so an agency's encoder can compute the same key and send only its
  * keyed hash: encoded mode then blocks exactly as plaintext mode does.
  */
+import { soundex } from './names.ts'
 import type { Normalised } from './record.ts'
 
 /** The values a blocking key is built from, each derived from the normalised record. */
@@ -18,9 +19,11 @@ export const KEY_PARTS = {
   fnInitial: (r: Normalised) => r.fn.slice(0, 1),
   fncInitial: (r: Normalised) => r.fnc.slice(0, 1),
   fnc3: (r: Normalised) => r.fnc.slice(0, 3),
+  fnSoundex: (r: Normalised) => soundex(r.fn),
   sn: (r: Normalised) => r.sn,
   snr: (r: Normalised) => r.snr,
   snrInitial: (r: Normalised) => r.snr.slice(0, 1),
+  snSoundex: (r: Normalised) => soundex(r.sn),
   /** Forename and surname initials in alphabetical order (names written the other way round agree). */
   initials: (r: Normalised) => (r.fn && r.sn ? [r.fn.slice(0, 1), r.sn.slice(0, 1)].sort().join('') : ''),
   dobsorted: (r: Normalised) => r.dobsorted,
@@ -68,12 +71,16 @@ export const DEFAULT_BLOCKING_RULES: readonly BlockingRule[] = [
   { name: 'forename (nickname group) and day and month of birth', parts: ['fnc', 'dm'] },
   // Same spelling skeletons: catches transliterated names with a wrong or missing date of birth.
   { name: 'forename and surname transliteration keys', parts: ['fnk', 'snr'] },
-  // Same address: catches records with no date of birth.
+  // Sound-alike names: catches a mistyped surname or forename when the date of birth is missing or partial.
+  { name: 'forename (nickname group) and surname soundex', parts: ['fnc', 'snSoundex'] },
+  { name: 'surname and forename soundex', parts: ['sn', 'fnSoundex'] },
+  // Same address: catches records with no date of birth, and both names changed.
   { name: 'postcode and forename start', parts: ['pc', 'fnc3'] },
-  { name: 'postcode sector, surname and forename initial', parts: ['pcs', 'sn', 'fnInitial'] },
+  { name: 'postcode sector and surname', parts: ['pcs', 'sn'] },
+  { name: 'date of birth (day and month either way) and postcode', parts: ['dobsorted', 'pc'] },
 ]
 
-export const BLOCKING_RULES_VERSION = 1
+export const BLOCKING_RULES_VERSION = 2
 
 /** Per rule: the number of pairs it added, its number of keys and its largest block. */
 export type BlockingStats = { rule: string; pairs: number; keys: number; largestBlock: number; skippedBlocks: number }

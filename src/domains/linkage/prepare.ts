@@ -5,6 +5,7 @@
 import { type Columns, emptyTokenColumns, type FieldFilters, Interner, TOKEN_GROUP } from './comparisons.ts'
 import { popcount } from './dice.ts'
 import { type BlockingRule, DEFAULT_BLOCKING_RULES, KEY_PARTS, type KeyPart } from './blocking.ts'
+import { soundex } from './names.ts'
 import { normaliseDob, normaliseFamily, normaliseGiven, normalisePostcodeParts, normaliseSex, type PersonRecord, TOKEN_FIELDS, type TokenField } from './record.ts'
 
 /** A record as the encoder writes it: tokens instead of values, filters instead of names. */
@@ -137,8 +138,8 @@ export class PairInterner {
 const PART_NAMES = Object.keys(KEY_PARTS) as KeyPart[]
 const PART_INDEX = Object.fromEntries(PART_NAMES.map((p, i) => [p, i])) as Record<KeyPart, number>
 
-type GivenIds = { fn: number; fnc: number; fnk: number; letter: number; pFn: number; pFnc: number; pFnk: number; pFnInitial: number; pFncInitial: number; pFnc3: number }
-type FamilyIds = { sn: number; snr: number; snp1: number; snp2: number; letter: number; pSn: number; pSnr: number; pSnrInitial: number }
+type GivenIds = { fn: number; fnc: number; fnk: number; letter: number; pFn: number; pFnc: number; pFnk: number; pFnInitial: number; pFncInitial: number; pFnc3: number; pFnSoundex: number }
+type FamilyIds = { sn: number; snr: number; snp1: number; snp2: number; letter: number; pSn: number; pSnr: number; pSnrInitial: number; pSnSoundex: number }
 type DobIds = { dob: number; dobs: number; doby: number; dobym: number; num: number; pDobsorted: number; pDoby: number; pDobym: number; pDm: number }
 type PostcodeIds = { pc: number; pcs: number; pcd: number; pPc: number; pPcs: number }
 
@@ -168,8 +169,8 @@ export function preparePlain(
   const familyCache = new Map<string, FamilyIds>()
   const dobCache = new Map<string, DobIds>()
   const postcodeCache = new Map<string, PostcodeIds>()
-  const noGiven: GivenIds = { fn: 0, fnc: 0, fnk: 0, letter: 0, pFn: 0, pFnc: 0, pFnk: 0, pFnInitial: 0, pFncInitial: 0, pFnc3: 0 }
-  const noFamily: FamilyIds = { sn: 0, snr: 0, snp1: 0, snp2: 0, letter: 0, pSn: 0, pSnr: 0, pSnrInitial: 0 }
+  const noGiven: GivenIds = { fn: 0, fnc: 0, fnk: 0, letter: 0, pFn: 0, pFnc: 0, pFnk: 0, pFnInitial: 0, pFncInitial: 0, pFnc3: 0, pFnSoundex: 0 }
+  const noFamily: FamilyIds = { sn: 0, snr: 0, snp1: 0, snp2: 0, letter: 0, pSn: 0, pSnr: 0, pSnrInitial: 0, pSnSoundex: 0 }
   const noDob: DobIds = { dob: 0, dobs: 0, doby: 0, dobym: 0, num: 0, pDobsorted: 0, pDoby: 0, pDobym: 0, pDm: 0 }
   const noPostcode: PostcodeIds = { pc: 0, pcs: 0, pcd: 0, pPc: 0, pPcs: 0 }
 
@@ -181,7 +182,7 @@ export function preparePlain(
     ids = {
       fn: name.id(g.fn), fnc: spaces.fnc!.id(g.fnc), fnk: spaces.nkey!.id(g.fnk), letter: letters.id(g.fn.slice(0, 1)),
       pFn: parts.fn.id(g.fn), pFnc: parts.fnc.id(g.fnc), pFnk: parts.fnk.id(g.fnk), pFnInitial: parts.fnInitial.id(g.fn.slice(0, 1)),
-      pFncInitial: parts.fncInitial.id(g.fnc.slice(0, 1)), pFnc3: parts.fnc3.id(g.fnc.slice(0, 3)),
+      pFncInitial: parts.fncInitial.id(g.fnc.slice(0, 1)), pFnc3: parts.fnc3.id(g.fnc.slice(0, 3)), pFnSoundex: parts.fnSoundex.id(soundex(g.fn)),
     }
     givenCache.set(raw, ids)
     return ids
@@ -193,7 +194,7 @@ export function preparePlain(
     const f = normaliseFamily(raw)
     ids = {
       sn: name.id(f.sn), snr: spaces.nkey!.id(f.snr), snp1: name.id(f.snp1), snp2: name.id(f.snp2), letter: letters.id(f.sn.slice(0, 1)),
-      pSn: parts.sn.id(f.sn), pSnr: parts.snr.id(f.snr), pSnrInitial: parts.snrInitial.id(f.snr.slice(0, 1)),
+      pSn: parts.sn.id(f.sn), pSnr: parts.snr.id(f.snr), pSnrInitial: parts.snrInitial.id(f.snr.slice(0, 1)), pSnSoundex: parts.snSoundex.id(soundex(f.sn)),
     }
     familyCache.set(raw, ids)
     return ids
@@ -266,9 +267,11 @@ export function preparePlain(
     partIds[PART_INDEX.fnInitial] = g.pFnInitial
     partIds[PART_INDEX.fncInitial] = g.pFncInitial
     partIds[PART_INDEX.fnc3] = g.pFnc3
+    partIds[PART_INDEX.fnSoundex] = g.pFnSoundex
     partIds[PART_INDEX.sn] = f.pSn
     partIds[PART_INDEX.snr] = f.pSnr
     partIds[PART_INDEX.snrInitial] = f.pSnrInitial
+    partIds[PART_INDEX.snSoundex] = f.pSnSoundex
     partIds[PART_INDEX.initials] = g.letter && f.letter ? Math.min(g.letter, f.letter) * 1024 + Math.max(g.letter, f.letter) : 0
     partIds[PART_INDEX.dobsorted] = d.pDobsorted
     partIds[PART_INDEX.doby] = d.pDoby

@@ -42,6 +42,7 @@ import { fromColumns } from './clk.ts'
 import { cluster } from './cluster.ts'
 import { comparator, COMPARISONS } from './comparisons.ts'
 import { DEFAULT_MODEL } from './defaultModel.ts'
+import { type MatchPersonLike, possibleMatches } from './intake.ts'
 import { type Model, probabilityOf, weightOf } from './model.ts'
 import { DEFAULT_COUNT_THRESHOLDS, link, type LinkPhase } from './pipeline.ts'
 import { type EncodedRecord, prepareEncoded, preparePlain } from './prepare.ts'
@@ -348,6 +349,18 @@ export function createLinkageService(deps: { db: Kysely<DB>; clock?: Clock }) {
       const row = await tx.selectFrom('linkage_run').where('partnership_id', '=', partnershipId).where('mode', '=', 'plaintext').where('status', '=', 'completed')
         .select('model').orderBy('started_at', 'desc').limit(1).executeTakeFirst()
       return (row?.model as Model | null | undefined) ?? DEFAULT_MODEL
+    },
+
+    /**
+     * Intake's possible-match with the partnership's model: candidates (found by the caller, e.g. by
+     * matchCandidates) at or above `threshold` (default 0.3, a suggestion), best first, each saying whether it
+     * reaches the partnership's match threshold (what linkage would join). Runs in the caller's transaction;
+     * any member of the partnership may read the model and thresholds.
+     */
+    async possibleMatchesFor<T extends MatchPersonLike>(tx: Kysely<DB> | Tx, partnershipId: string, probe: MatchPersonLike, candidates: readonly T[], options: { threshold?: number; limit?: number } = {}) {
+      const model = await this.currentModel(tx, partnershipId)
+      const settings = await readSettings(tx, partnershipId)
+      return possibleMatches(probe, candidates, { model, ...options }).map(m => ({ ...m, aboveMatchThreshold: m.probability >= settings.matchThreshold }))
     },
 
     clusterIdsForPeople,
