@@ -120,6 +120,9 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     expect(page.body).toContain('Rates per 1,000 population aged 16+ by district')
     const json = JSON.parse((await c.get('/reports/needs-assessment.json?from=2022-04-01&to=2023-03-31')).body)
     expect(json.contract).toBe('hearth.report.needs-assessment/1')
+    // Survivor voice sits in the needs assessment as suppressed aggregates for the same period.
+    expect(json.survivorVoice).toMatchObject({ from: '2022-04-01', to: '2023-03-31', threshold: expect.any(Number), services: expect.any(Array) })
+    expect(page.body).toContain('Survivor voice: anonymous feedback responses')
     expect(Object.fromEntries(json.services.map((s: { service: string; episodes: number }) => [s.service, s.episodes]))).toEqual({ idva: 696, marac: 261 })
     expect((await c.get('/reports/needs-assessment?from=2023-04-01&to=2022-03-31')).statusCode).toBe(400)
   })

@@ -11,6 +11,8 @@ import type { QualityReport } from '../quality/report.ts'
 import type { PartnershipProfile } from '../partnership/profile.ts'
 import { ageBand, ageBands, type Benchmark, maracPer10kFemales, monthsIn, type Period, ratePer, referralsPerFte, representation, type Representation } from './rules.ts'
 
+import type { FeedbackResults } from '../feedback/rules.ts'
+
 export const NEEDS_CONTRACT = 'hearth.report.needs-assessment/1'
 
 /** Population shares by ethnicity code, as fractions of the population whose ethnicity is known (sum about 1). */
@@ -60,6 +62,8 @@ export type NeedsAssessment = {
   representationNote: string
   /** The data quality appendix: the data quality report for the same period (hearth quality). */
   dataQuality: QualityReport | null
+  /** Survivor voice: anonymous feedback results for the period, already small-number suppressed (null when not available to the reader). */
+  survivorVoice: FeedbackResults | null
   missing: string[]
 }
 
@@ -105,7 +109,7 @@ function section(service: string, groups: readonly NeedsEpisodeGroup[], shares: 
   }
 }
 
-export function buildNeedsAssessment(input: { profile: PartnershipProfile; period: Period; groups: NeedsGroups; populationShares: PopulationShares; generatedAt: string; dataQuality?: QualityReport }): NeedsAssessment {
+export function buildNeedsAssessment(input: { profile: PartnershipProfile; period: Period; groups: NeedsGroups; populationShares: PopulationShares; generatedAt: string; dataQuality?: QualityReport; survivorVoice?: FeedbackResults | null }): NeedsAssessment {
   const { profile, period, groups, populationShares } = input
   const months = monthsIn(period)
   const services = [...new Set(groups.episodes.map(g => g.service ?? 'not-recorded'))].sort()
@@ -129,6 +133,7 @@ export function buildNeedsAssessment(input: { profile: PartnershipProfile; perio
     },
     trends: groups.trends.map(t => ({ year: t.year, service: t.service ?? 'not-recorded', episodes: t.episodes })),
     dataQuality: input.dataQuality ?? null,
+    survivorVoice: input.survivorVoice ?? null,
     representationNote: 'Representation ratio: the group\'s share of people supported whose ethnicity is known ÷ its share of the population. Under 0.8: under-represented; over 1.25: over-represented.',
     missing: [
       'Safe accommodation demand against supply (declined by reason, unmet-need searches, occupancy, length of stay, move-on) is not in this report yet.',
@@ -155,6 +160,7 @@ ${b('Disability', all.disability)}${b('Sexual orientation', all.sexualOrientatio
 ${table('Rates per 1,000 population aged 16+ by district', ['District', 'Episodes', 'Population 16+', 'Per 1,000'], report.ratesByDistrict.map(r => [r.name, r.episodes, r.population16plus, r.per1000]))}
 ${table('Benchmarks', ['', 'Value', 'Benchmark', '% of benchmark'], [['MARAC cases per 10,000 adult females (annualised)', report.benchmarks.marac.value, report.benchmarks.marac.benchmark, report.benchmarks.marac.percentOfBenchmark], ...report.benchmarks.idvaPerFte.filter(t => t.fte !== null).map(t => [`${t.name}: referrals per FTE (annualised)`, t.value, t.benchmark, t.percentOfBenchmark])])}
 ${table('Trends: episodes per financial year', ['Year (April to March)', 'Service', 'Episodes'], report.trends.map(t => [`${t.year}/${String((Number(t.year) + 1) % 100).padStart(2, '0')}`, t.service, t.episodes]))}
+${report.survivorVoice ? survivorVoiceTables(report.survivorVoice, table) : ''}
 ${report.dataQuality ? table('Data quality appendix: % unknown (not known + declined) by field and agency', ['Field', ...report.dataQuality.agencies.map(a => a.code)], report.dataQuality.fields.map(f => [f.field, ...report.dataQuality!.agencies.map(a => { const c = f.byAgency[a.code]; return c && c.recorded ? c.pctUnknown : 'not recorded' })])) : ''}
 <h2 class="govuk-heading-m">Not yet in this report</h2><ul class="govuk-list govuk-list--bullet">${report.missing.map(m => `<li>${esc(m)}</li>`).join('')}</ul>`
 }
@@ -165,4 +171,20 @@ export function needsHtml(report: NeedsAssessment): string {
 <style>body{font-family:Arial,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:0 0 1.5em;width:100%}caption{text-align:left;font-weight:bold;margin-bottom:.4em}th,td{border-bottom:1px solid #b1b4b6;padding:.3em .5em;text-align:left}.govuk-caption-m{display:block;color:#505a5f;font-size:.6em;font-weight:normal}</style>
 </head><body><main>${needsBody(report)}</main></body></html>
 `
+}
+
+type TableFn = (caption: string, head: string[], rows: (string | number | null)[][]) => string
+
+/** Survivor voice in the needs assessment: responses and each question's answers by service, suppressed counts shown as such. */
+function survivorVoiceTables(results: FeedbackResults, table: TableFn): string {
+  const shown = (c: { n: number | null; suppressed: boolean }) => (c.suppressed ? `fewer than ${results.threshold}` : (c.n ?? 0))
+  const summary = table(
+    `Survivor voice: anonymous feedback responses (counts under ${results.threshold} are not shown)`,
+    ['Service', 'Responses'],
+    results.services.map(s => [s.name, shown(s.responses)]),
+  )
+  const details = results.services.flatMap(s => s.questions.filter(q => q.kind !== 'text').map(q =>
+    table(`${s.name}: ${q.label}`, ['Answer', 'Responses', '%'], q.options.map(o => [o.label, shown(o), o.percent])),
+  ))
+  return [summary, ...details].join('\n')
 }

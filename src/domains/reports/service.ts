@@ -17,6 +17,7 @@ import type { Actor, SystemActor } from '../../access/actor.ts'
 import { can, scopeFor } from '../../access/policy.ts'
 import type { DB } from '../../db/schema.ts'
 import { withActor } from '../../db/scope.ts'
+import { feedbackResults } from '../feedback/service.ts'
 import { addMonths } from '../partnership/effectiveDated.ts'
 import { recordAudit } from '../audit/service.ts'
 import { createQualityService } from '../quality/service.ts'
@@ -227,7 +228,11 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
       return { episodes: rows.rows, maracCases: marac, peopleByService: people.rows.filter(r => r.whole === 0), peopleAll: people.rows.find(r => r.whole === 1)?.people ?? 0, trends: trends.rows }
     })
     const quality = await createQualityService({ db, now }).report(who, { from: period.from, to: period.to })
-    return buildNeedsAssessment({ profile, period, groups, populationShares: options.populationShares ?? {}, generatedAt: now().toISOString(), dataQuality: quality })
+    // Survivor voice: suppressed aggregates only, read as the signed-in user (a command-line run has no reader to scope them by).
+    const survivorVoice = 'roles' in who && can(who.roles, 'feedback.results')
+      ? await withActor(db, who, tx => feedbackResults(tx, { from: period.from, to: period.to }))
+      : null
+    return buildNeedsAssessment({ profile, period, groups, populationShares: options.populationShares ?? {}, generatedAt: now().toISOString(), dataQuality: quality, survivorVoice })
   }
 
   /** The SafeLives Marac quarterly dataset, per meeting date (see maracReturn.ts). */
