@@ -230,11 +230,14 @@ export function expectationMaximisation(
       return sum > 0 ? [...mNumer[k]!].map(v => Math.max(v / sum, M_FLOOR)) : row
     })
     const nextLambda = Math.min(Math.max(matchMass / total, 1e-12), 1 - 1e-12)
-    let change = Math.abs(nextLambda - lambda)
+    // λ near 1 (a block of almost all matches) creeps towards 1 for hundreds of iterations while m is
+    // settled: m must be stable to `tolerance`, λ to 10 × tolerance
+    let change = 0
     for (let k = 0; k < specs.length; k++) for (let l = 0; l < next[k]!.length; l++) change = Math.max(change, Math.abs(next[k]![l]! - m[k]![l]!))
+    const lambdaChange = Math.abs(nextLambda - lambda)
     m = next
     lambda = nextLambda
-    if (change < tolerance) {
+    if (change < tolerance && lambdaChange < tolerance * 10) {
       converged = true
       break
     }
