@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import type { Actor } from '../../access/actor.ts'
 import type { DB } from '../../db/schema.ts'
 import { withActor } from '../../db/scope.ts'
-import { type AuditListRow, recentAuditEvents } from './repository.ts'
+import { type AuditListRow, auditEventsAboutPerson, recentAuditEvents } from './repository.ts'
 import { recordAudit } from './service.ts'
 
 /** Reading the audit log in the web UI. Row-level security lets only audit.read see it; reading it is audited too. */
@@ -29,23 +29,9 @@ export function createAuditService(deps: { db: Kysely<DB> }) {
           personId = found.rows[0]?.id ?? undefined
         }
         if (!personId || !/^[0-9a-f-]{36}$/.test(personId)) return { personId: undefined, rows: [] as AuditListRow[] }
-        const rows = await tx
-          .selectFrom('audit_event as e')
-          .leftJoin('app_user as u', join => join.onRef('u.partnership_id', '=', 'e.partnership_id').onRef('u.id', '=', 'e.actor_user_id'))
-          .where('e.partnership_id', '=', actor.partnershipId)
-          .where(eb => eb.or([
-            eb.and([eb('e.subject_type', '=', 'person'), eb('e.subject_id', '=', personId)]),
-            sql<boolean>`e.details -> 'personIds' @> ${JSON.stringify([personId])}::jsonb`,
-          ]))
-          .select([
-            'e.seq', 'e.at', 'e.actor_user_id as actorUserId', 'e.actor_label as actorLabel', 'u.display_name as actorName',
-            'e.action', 'e.subject_type as subjectType', 'e.subject_id as subjectId', 'e.fields', 'e.reason',
-          ])
-          .orderBy('e.seq', 'desc')
-          .limit(500)
-          .execute()
+        const rows = await auditEventsAboutPerson(tx, actor.partnershipId, personId)
         await recordAudit(tx, actor, { action: 'AUDIT_VIEW', subjectType: 'person', subjectId: personId, details: { view: 'who-looked' } })
-        return { personId, rows: rows as AuditListRow[] }
+        return { personId, rows }
       })
     },
   }

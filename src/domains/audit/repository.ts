@@ -52,7 +52,27 @@ export type AuditListRow = {
   reason: string | null
 }
 
-/** Entries about one record, newest first: "who looked at this person's record?" */
+/** The audit log as people read it: entries with the actor's name, newest first. */
+const auditList = (db: Writer, partnershipId: string) =>
+  db
+    .selectFrom('audit_event as e')
+    .leftJoin('app_user as u', join => join.onRef('u.partnership_id', '=', 'e.partnership_id').onRef('u.id', '=', 'e.actor_user_id'))
+    .where('e.partnership_id', '=', partnershipId)
+    .select([
+      'e.seq',
+      'e.at',
+      'e.actor_user_id as actorUserId',
+      'e.actor_label as actorLabel',
+      'u.display_name as actorName',
+      'e.action',
+      'e.subject_type as subjectType',
+      'e.subject_id as subjectId',
+      'e.fields',
+      'e.reason',
+    ])
+    .orderBy('e.seq', 'desc')
+
+/** Entries about some records of one type, newest first. */
 export async function auditEventsForSubject(
   db: Writer,
   partnershipId: string,
@@ -61,49 +81,25 @@ export async function auditEventsForSubject(
   limit = 200,
 ): Promise<AuditListRow[]> {
   if (subjectIds.length === 0) return []
-  return db
-    .selectFrom('audit_event as e')
-    .leftJoin('app_user as u', join => join.onRef('u.partnership_id', '=', 'e.partnership_id').onRef('u.id', '=', 'e.actor_user_id'))
-    .where('e.partnership_id', '=', partnershipId)
-    .where('e.subject_type', '=', subjectType)
-    .where('e.subject_id', 'in', subjectIds)
-    .select([
-      'e.seq',
-      'e.at',
-      'e.actor_user_id as actorUserId',
-      'e.actor_label as actorLabel',
-      'u.display_name as actorName',
-      'e.action',
-      'e.subject_type as subjectType',
-      'e.subject_id as subjectId',
-      'e.fields',
-      'e.reason',
-    ])
-    .orderBy('e.seq', 'desc')
+  return auditList(db, partnershipId).where('e.subject_type', '=', subjectType).where('e.subject_id', 'in', subjectIds).limit(limit).execute()
+}
+
+/**
+ * "Who looked at this person's record?": entries about the person, and list views that showed them
+ * (list views record the people they showed in details.personIds, which a GIN index serves).
+ */
+export async function auditEventsAboutPerson(db: Writer, partnershipId: string, personId: string, limit = 500): Promise<AuditListRow[]> {
+  return auditList(db, partnershipId)
+    .where(eb => eb.or([
+      eb.and([eb('e.subject_type', '=', 'person'), eb('e.subject_id', '=', personId)]),
+      sql<boolean>`e.details -> 'personIds' @> ${JSON.stringify([personId])}::jsonb`,
+    ]))
     .limit(limit)
     .execute()
 }
 
 export async function recentAuditEvents(db: Writer, partnershipId: string, limit = 100): Promise<AuditListRow[]> {
-  return db
-    .selectFrom('audit_event as e')
-    .leftJoin('app_user as u', join => join.onRef('u.partnership_id', '=', 'e.partnership_id').onRef('u.id', '=', 'e.actor_user_id'))
-    .where('e.partnership_id', '=', partnershipId)
-    .select([
-      'e.seq',
-      'e.at',
-      'e.actor_user_id as actorUserId',
-      'e.actor_label as actorLabel',
-      'u.display_name as actorName',
-      'e.action',
-      'e.subject_type as subjectType',
-      'e.subject_id as subjectId',
-      'e.fields',
-      'e.reason',
-    ])
-    .orderBy('e.seq', 'desc')
-    .limit(limit)
-    .execute()
+  return auditList(db, partnershipId).limit(limit).execute()
 }
 
 export type ChainEntry = { seq: number; prevHash: string; hash: string; canonical: string }
