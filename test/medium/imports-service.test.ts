@@ -242,6 +242,27 @@ describe(`imports into the database on ${engineUnderTest}`, () => {
     })
   }
 
+  it('a batch whose last step fails can only go forward: commit finishes it, discard is refused', async () => {
+    const p = await newPartnership()
+    const small = createImportService({ db: database.db, engine: database.engine, today: () => today, chunkSize: 100 })
+    await sql.raw(`CREATE FUNCTION test_fail_finish() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.status = 'committed' AND NEW.file_name = 'finish.csv' THEN RAISE EXCEPTION 'simulated failure finishing'; END IF; RETURN NEW; END $$`).execute(database.db)
+    await sql.raw('CREATE TRIGGER test_fail_finish BEFORE UPDATE ON import_batch FOR EACH ROW EXECUTE FUNCTION test_fail_finish()').execute(database.db)
+    try {
+      const error = await rejection(small.importFile(p.system, { source: bulk(250, 'White Irish'), fileName: 'finish.csv', agencyCode: 'test', mapping: smallMapping() }))
+      expect(error.message).toContain('simulated failure finishing')
+    } finally {
+      await sql.raw('DROP TRIGGER test_fail_finish ON import_batch').execute(database.db)
+      await sql.raw('DROP FUNCTION test_fail_finish()').execute(database.db)
+    }
+    const [batch] = await small.listBatches(p.system)
+    expect(batch).toMatchObject({ fileName: 'finish.csv', status: 'committing' })
+    expect(await episodes(p)).toHaveLength(250) // every chunk is in; only the last step failed
+    await expect(small.discard(p.system, batch!.id)).rejects.toMatchObject({ code: 'invalid-state' })
+    expect(await small.commit(p.system, batch!.id)).toMatchObject({ status: 'committed', rowsCommitted: 250 })
+    expect(await episodes(p)).toHaveLength(250)
+  })
+
   it('a file error found part way through the file (an unclosed quote) keeps nothing and changes nothing', async () => {
     const p = await newPartnership()
     const small = createImportService({ db: database.db, engine: database.engine, today: () => today, chunkSize: 50 })

@@ -37,8 +37,8 @@
  *
  *   // Without a preview step (the CLI): stage and commit. Or only check the file (writes nothing).
  *   await imports.importFile(who, { ...stage input, onProgress? }) → { preview, commit }
- *       on PostgreSQL the commit runs alongside the reading in ONE transaction that commits only when
- *       the whole file has read cleanly; if it fails, the staged batch is committed chunk by chunk.
+ *       on PostgreSQL the commit runs alongside the reading, in two transactions (alternate chunks) that
+ *       commit only when the whole file has read cleanly; if one fails, the rest is committed chunk by chunk.
  *   await imports.check(who, { source, agencyCode, mapping?, onError? }) → ImportSummary
  *
  * `who` is the signed-in Actor (queries run through withActor, so row-level security applies: importing
@@ -643,10 +643,10 @@ export function createImportService(deps: ImportServiceDeps) {
 
   /**
    * Reads the file into staging. With `along` (PostgreSQL only), each staged chunk is also upserted into
-   * service_episode inside ONE transaction held open on another connection while the rest of the file is
-   * read, and that transaction commits (with the batch marked committed and the audit record) only once
-   * the whole file has been read without a file error; otherwise it rolls back and nothing is committed.
-   * If that transaction fails, the batch is left staged, for the ordinary chunked commit.
+   * service_episode inside transactions held open on other connections while the rest of the file is
+   * read (commitAlongside); they commit (with the batch marked committed and the audit record) only once
+   * the whole file has been read without a file error; otherwise they roll back and nothing is committed.
+   * If they fail, the batch is left for the ordinary chunked commit.
    */
   async function stageFile(who: ImportWho, input: StageInput, along: boolean): Promise<{ batchId: string; committed: CommitResult | null }> {
     const { agency, mapping, profile } = await prepare(who, input)
@@ -751,7 +751,15 @@ export function createImportService(deps: ImportServiceDeps) {
           const cleared = await supersedeQuarantine(tx, partnershipId, batchId, agency.id, file.checksum)
           return finishCommit(tx, who, { id: batchId, agency_code: agency.code, file_name: file.fileName, checksum: file.checksum, mapping_version: mapping.version, rows_valid: s.rowsValid }, cleared)
         })
-        if (done) return { batchId, committed: done }
+        if (done !== 'staged' && done !== 'committing') return { batchId, committed: done }
+        if (done === 'committing') {
+          // some chunks are committed: the batch can only go forward (commit), not be discarded
+          await inTx(db, who, async (tx) => {
+            await tx.updateTable('import_batch').where('partnership_id', '=', partnershipId).where('id', '=', batchId).set({ ...stagedValues, status: 'committing' }).execute()
+            await recordAudit(tx, who, stagedEvent)
+          })
+          return { batchId, committed: null }
+        }
       }
       await inTx(db, who, async (tx) => {
         await tx.updateTable('import_batch').where('partnership_id', '=', partnershipId).where('id', '=', batchId).set({ ...stagedValues, status: 'staged' }).execute()
@@ -767,56 +775,98 @@ export function createImportService(deps: ImportServiceDeps) {
     return { batchId, committed: null }
   }
 
-  /**
-   * The transaction that commits staged chunks while the file is still being read (see stageFile).
-   * Chunks are upserted in order, one statement each, on the transaction's own connection.
-   */
-  function commitAlongside(who: ImportWho, partnershipId: string, batchId: string, synthetic: boolean) {
+  /** A transaction held open on its own connection until told to commit or roll back. */
+  function heldTransaction(who: ImportWho) {
     let decide!: (commit: boolean) => void
     const decided = new Promise<boolean>((resolve) => (decide = resolve))
     let ready!: (tx: Kysely<DB>) => void
     let notReady!: (error: unknown) => void
-    const txReady = new Promise<Kysely<DB>>((resolve, reject) => ((ready = resolve), (notReady = reject)))
-    txReady.catch(() => undefined)
-    const ended = inTx(db, who, async (tx) => {
-      ready(tx)
+    const tx = new Promise<Kysely<DB>>((resolve, reject) => ((ready = resolve), (notReady = reject)))
+    tx.catch(() => undefined)
+    const ended = inTx(db, who, async (t) => {
+      ready(t)
       if (!(await decided)) throw new RollbackSignal()
     })
     ended.catch((error) => notReady(error))
     let chain: Promise<void> = Promise.resolve()
     let failed = false
     return {
-      enqueue(chunkNo: number) {
+      tx,
+      get failed() {
+        return failed
+      },
+      /** Runs fn in the transaction after what was queued before; a failure aborts the transaction. */
+      queue(fn: (t: Kysely<DB>) => Promise<unknown>) {
         chain = chain.then(async () => {
           if (failed) return
           try {
-            await mergeChunkSql(partnershipId, batchId, synthetic, chunkNo).execute(await txReady)
+            await fn(await tx)
           } catch {
-            failed = true // the transaction is aborted: it will roll back, and the batch is committed in chunks instead
+            failed = true
           }
         })
       },
-      /** Runs `last` in the transaction and commits it; null (rolled back) if anything failed on the way. */
-      async finish<T>(last: (tx: Kysely<DB>) => Promise<T>): Promise<T | null> {
+      idle: () => chain,
+      /** Commits; false if the transaction had failed or the commit itself failed (then it rolled back). */
+      async commit(): Promise<boolean> {
         await chain
-        if (!failed) {
-          try {
-            const result = await last(await txReady)
-            decide(true)
-            await ended
-            return result
-          } catch {
-            // fall through: roll back
-          }
+        if (failed) {
+          decide(false)
+          await ended.catch(() => undefined)
+          return false
         }
+        decide(true)
+        return ended.then(
+          () => true,
+          () => false,
+        )
+      },
+      async rollback(): Promise<void> {
+        await chain
         decide(false)
         await ended.catch(() => undefined)
-        return null
+      },
+    }
+  }
+
+  /**
+   * The transactions that commit staged chunks while the file is still being read (see stageFile): two,
+   * on their own connections, taking alternate chunks, so that two database processes share the work.
+   * Neither commits until the whole file has been read without a file error. Then the second commits,
+   * and the first finishes the batch (marks it committed, audits) and commits. If the second fails,
+   * both roll back and the batch is left staged; if only the first fails, the second's chunks stay
+   * committed and the batch is left 'committing' for the chunked commit to finish. Either way nothing
+   * is half-written: a chunk is in or out as a whole, and marked so.
+   */
+  function commitAlongside(who: ImportWho, partnershipId: string, batchId: string, synthetic: boolean) {
+    const txs = [heldTransaction(who), heldTransaction(who)] as const
+    return {
+      enqueue(chunkNo: number) {
+        txs[chunkNo % 2]!.queue((tx) => mergeChunkSql(partnershipId, batchId, synthetic, chunkNo).execute(tx))
+      },
+      /**
+       * Commits: the result of `last` (run in the first transaction) when everything committed; otherwise
+       * 'staged' (nothing committed) or 'committing' (the second transaction's chunks committed).
+       */
+      async finish<T>(last: (tx: Kysely<DB>) => Promise<T>): Promise<T | 'staged' | 'committing'> {
+        const [first, second] = txs
+        await Promise.all([first.idle(), second.idle()])
+        if (first.failed || second.failed) {
+          await Promise.all([first.rollback(), second.rollback()])
+          return 'staged'
+        }
+        if (!(await second.commit())) {
+          await first.rollback()
+          return 'staged'
+        }
+        let result: T | undefined
+        first.queue(async (tx) => {
+          result = await last(tx)
+        })
+        return (await first.commit()) ? result! : 'committing'
       },
       async abandon() {
-        await chain
-        decide(false)
-        await ended.catch(() => undefined)
+        await Promise.all(txs.map((t) => t.rollback()))
       },
     }
   }
@@ -969,7 +1019,8 @@ export function createImportService(deps: ImportServiceDeps) {
           `The staged rows of this import are incomplete (${staged} of ${b.rows_valid}), probably after a database restart. Discard it and import the file again.`,
         )
       }
-      const cleared = b.status === 'staged' ? await supersedeQuarantine(tx, partnershipId, batchId, b.agency_id, b.checksum) : 0
+      // (again when resuming: it only ever removes other imports' entries, so doing it twice does no harm)
+      const cleared = await supersedeQuarantine(tx, partnershipId, batchId, b.agency_id, b.checksum)
       await tx
         .updateTable('import_batch')
         .where('partnership_id', '=', partnershipId)
@@ -1076,9 +1127,9 @@ export function createImportService(deps: ImportServiceDeps) {
   }
 
   /**
-   * Stage and commit in one go (the CLI). On PostgreSQL the commit runs alongside the reading, in one
-   * transaction that commits only if the whole file reads cleanly (see stageFile); elsewhere, or if that
-   * fails, the staged batch is committed in chunks afterwards.
+   * Stage and commit in one go (the CLI). On PostgreSQL the commit runs alongside the reading, in
+   * transactions that commit only if the whole file reads cleanly (see stageFile and commitAlongside);
+   * elsewhere, or if that fails, the staged batch is committed in chunks afterwards.
    */
   async function importFile(who: ImportWho, input: StageInput): Promise<{ preview: ImportPreview; commit: CommitResult }> {
     const staged = await stageFile(who, input, pipelined)
