@@ -90,4 +90,22 @@ describe(`row-level security on ${engineUnderTest}`, () => {
     const who = await withActor(database.db, user, async tx => (await sql<{ u: string }>`SELECT current_user AS u`.execute(tx)).rows[0]!.u)
     expect(who).toBe('hearth_app')
   })
+
+  it('keeps concurrent requests of different partnerships apart (PGlite serialises them; PostgreSQL uses separate connections)', async () => {
+    const a = await f.newPartnership()
+    const b = await f.newPartnership()
+    const userA = await f.newUser(a.partnershipId, { agencyId: await f.newAgency(a.partnershipId), roles: ['idva'] })
+    const userB = await f.newUser(b.partnershipId, { agencyId: await f.newAgency(b.partnershipId), roles: ['idva'] })
+    const seen = (actor: typeof userA) => withActor(database.db, actor, async tx => {
+      const before = (await sql<{ p: string }>`SELECT hearth_partnership()::text AS p`.execute(tx)).rows[0]!.p
+      await new Promise(resolve => setTimeout(resolve, 5))
+      const after = (await sql<{ p: string }>`SELECT hearth_partnership()::text AS p`.execute(tx)).rows[0]!.p
+      return [before, after]
+    })
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => seen(i % 2 ? userB : userA).then(r => ({ i, r }))))
+    for (const { i, r } of results) {
+      const expected = i % 2 ? b.partnershipId : a.partnershipId
+      expect(r).toEqual([expected, expected])
+    }
+  })
 })
