@@ -18,16 +18,13 @@
  * process per phase, which does not depend on what else the machine is doing, and the load average.
  * Not part of the test suite.
  */
-import { randomBytes } from 'node:crypto'
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
-import { openDatabase } from '../src/db/database.ts'
-import { migrateToLatest } from '../src/db/migrate.ts'
 import { createImportService } from '../src/domains/imports/service.ts'
 import { createQualityService } from '../src/domains/quality/service.ts'
 import { loadPartnershipProfile } from '../src/domains/partnership/service.ts'
+import { openScratchDatabase } from './scratchDatabase.ts'
 
 const rows = Number(process.env['BENCH_ROWS'] ?? 1_000_000)
 const engines = (process.env['BENCH_ENGINES'] ?? 'postgres,pglite').split(',')
@@ -105,22 +102,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, Phase]> {
 }
 
 async function run(engine: string, file: string): Promise<Result> {
-  let dropName: string | undefined
-  let url: string | undefined
-  let dataDir: string | undefined
-  if (engine === 'postgres') {
-    dropName = `hearth_bench_${randomBytes(4).toString('hex')}`
-    const admin = new pg.Client({ connectionString: serverUrl })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${dropName}`)
-    await admin.end()
-    const u = new URL(serverUrl)
-    u.pathname = `/${dropName}`
-    url = u.toString()
-  } else dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-pglite-'))
-  const database = await openDatabase({ databaseUrl: url, dataDir })
+  const database = await openScratchDatabase(engine, serverUrl)
   try {
-    await migrateToLatest(database.db)
     const profile = JSON.parse(readFileSync(join(root, 'profiles', 'fictional-test.json'), 'utf8'))
     const { partnershipId } = await loadPartnershipProfile(database.db, profile, { loadedBy: 'bench' })
     const who = { label: 'bench', partnershipId }
@@ -148,14 +131,7 @@ async function run(engine: string, file: string): Promise<Result> {
       load: `load average ${before.map((l) => l.toFixed(1)).join(' ')} before, ${after.map((l) => l.toFixed(1)).join(' ')} after`,
     }
   } finally {
-    await database.close()
-    if (dropName) {
-      const admin = new pg.Client({ connectionString: serverUrl })
-      await admin.connect()
-      await admin.query(`DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`)
-      await admin.end()
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await database.drop()
   }
 }
 

@@ -15,20 +15,18 @@
  * occupancy read every time), a search just after a provider changed a room (the inventory read afresh) and
  * the vacancy board. Not part of the test suite.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { type Insertable, type Kysely, sql } from 'kysely'
-import pg from 'pg'
 import type { Actor } from '../src/access/actor.ts'
-import { openDatabase } from '../src/db/database.ts'
-import { migrateToLatest } from '../src/db/migrate.ts'
 import type { DB } from '../src/db/schema.ts'
 import { createUnit, type RoomSpec, type UnitSpec } from '../src/domains/accommodation/inventory.ts'
 import { addDays, type Household } from '../src/domains/accommodation/rules.ts'
 import { createAccommodationService } from '../src/domains/accommodation/service.ts'
 import { loadPartnershipProfile } from '../src/domains/partnership/service.ts'
+import { openScratchDatabase } from './scratchDatabase.ts'
 
 const UNITS = Number(process.env['BENCH_UNITS'] ?? 500)
 const PLACEMENTS = Number(process.env['BENCH_PLACEMENTS'] ?? 10_000)
@@ -159,22 +157,8 @@ async function time(n: number, fn: (i: number) => Promise<unknown>, before?: (i:
 type Row = { engine: string; what: string; p50: number; p95: number; p99: number; max: number }
 
 async function run(engine: string): Promise<Row[]> {
-  let dropName: string | undefined
-  let url: string | undefined
-  let dataDir: string | undefined
-  if (engine === 'postgres') {
-    dropName = `hearth_bench_${randomBytes(4).toString('hex')}`
-    const admin = new pg.Client({ connectionString: serverUrl })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${dropName}`)
-    await admin.end()
-    const u = new URL(serverUrl)
-    u.pathname = `/${dropName}`
-    url = u.toString()
-  } else dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-pglite-'))
-  const database = await openDatabase({ databaseUrl: url, dataDir })
+  const database = await openScratchDatabase(engine, serverUrl)
   try {
-    await migrateToLatest(database.db)
     const t0 = performance.now()
     const { actor, rooms, placements } = await seed(database.db)
     console.log(`${engine}: seeded ${UNITS} units, ${rooms} rooms, ${placements} placements in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
@@ -195,14 +179,7 @@ async function run(engine: string): Promise<Row[]> {
       { engine: label, what: 'vacancy board', ...board },
     ]
   } finally {
-    await database.close()
-    if (dropName) {
-      const admin = new pg.Client({ connectionString: serverUrl })
-      await admin.connect()
-      await admin.query(`DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`)
-      await admin.end()
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await database.drop()
   }
 }
 

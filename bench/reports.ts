@@ -12,16 +12,13 @@
  * about a third of referrals are repeats. Each report runs 3 times after one warm-up; the median and the
  * worst are printed with the machine's load average. Targets: quarterly < 2 s, needs assessment < 10 s.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
+import { readFileSync } from 'node:fs'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import pg from 'pg'
-import { openDatabase } from '../src/db/database.ts'
-import { migrateToLatest } from '../src/db/migrate.ts'
 import { loadPartnershipProfile } from '../src/domains/partnership/service.ts'
 import { createReportService } from '../src/domains/reports/service.ts'
+import { openScratchDatabase } from './scratchDatabase.ts'
 
 const rows = Number(process.env['BENCH_ROWS'] ?? 1_000_000)
 const engines = (process.env['BENCH_ENGINES'] ?? 'postgres').split(',')
@@ -35,24 +32,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function run(engine: string) {
-  let url: string | undefined
-  let dropName: string | undefined
-  let dataDir = 'memory://'
-  if (engine === 'postgres') {
-    dropName = `hearth_bench_reports_${randomBytes(4).toString('hex')}`
-    const admin = new pg.Client({ connectionString: serverUrl })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${dropName}`)
-    await admin.end()
-    const u = new URL(serverUrl)
-    u.pathname = `/${dropName}`
-    url = u.toString()
-  } else {
-    dataDir = mkdtempSync(join(tmpdir(), 'hearth-bench-reports-'))
-  }
-  const database = await openDatabase({ databaseUrl: url, dataDir })
+  const database = await openScratchDatabase(engine, serverUrl)
   try {
-    await migrateToLatest(database.db)
     const { partnershipId } = await loadPartnershipProfile(database.db, profile, { loadedBy: 'bench' })
     const agency = (await database.db.selectFrom('agency').where('partnership_id', '=', partnershipId).where('code', '=', 'cp-idva-service').select('id').executeTakeFirstOrThrow()).id
     const teams = profile.teams.map((t: { code: string }) => t.code) as string[]
@@ -96,14 +77,7 @@ async function run(engine: string) {
       console.log(`${engine}: ${name}: median ${(times[1]! / 1000).toFixed(2)} s, worst ${(times[2]! / 1000).toFixed(2)} s (${summary})`)
     }
   } finally {
-    await database.close()
-    if (dropName) {
-      const admin = new pg.Client({ connectionString: serverUrl })
-      await admin.connect()
-      await admin.query(`DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`)
-      await admin.end()
-    }
-    if (dataDir !== 'memory://') rmSync(dataDir, { recursive: true, force: true })
+    await database.drop()
   }
 }
 
