@@ -11,12 +11,15 @@ export function testClock(start = new Date('2026-11-22T09:00:00Z')) {
   return Object.assign(clock, { advanceMinutes: (m: number) => { now += m * 60_000 } })
 }
 
-export async function testApp(database: TestDatabase, options: { clock?: () => Date; signInRateLimit?: number } = {}) {
+export async function testApp(
+  database: TestDatabase,
+  options: { clock?: () => Date; signInRateLimit?: number; logger?: ReturnType<typeof createLogger> } = {},
+) {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }, { demo: false })
   return buildApp({
     config,
     db: database.db,
-    logger: createLogger('silent'),
+    logger: options.logger ?? createLogger('silent'),
     clock: options.clock ?? (() => new Date()),
     signInRateLimit: options.signInRateLimit ?? 1000,
   })

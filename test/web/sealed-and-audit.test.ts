@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../src/config.ts'
 import { hashPassword } from '../../src/domains/auth/passwords.ts'
 import { createLogger } from '../../src/logger.ts'
-import { buildApp } from '../../src/web/app.ts'
 import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
 import { factories } from '../support/factories.ts'
-import { client } from '../support/web.ts'
+import { client, testApp } from '../support/web.ts'
 
 const password = 'a long and sturdy passphrase'
 
@@ -42,12 +40,7 @@ describe(`sealed details, break-glass and the audit trail on ${engineUnderTest}`
     }).execute()
     reference = (await database.db.selectFrom('support_case').where('id', '=', kase.caseId).select('reference').executeTakeFirstOrThrow()).reference
     const sink = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done() } })
-    app = await buildApp({
-      config: loadConfig({ NODE_ENV: 'test' }, { demo: false }),
-      db: database.db,
-      logger: createLogger('info', sink),
-      signInRateLimit: 1000,
-    })
+    app = await testApp(database, { logger: createLogger('info', sink) })
   })
   afterAll(async () => {
     await app?.close()
