@@ -122,7 +122,7 @@ describe(`record linkage in the database on ${engineUnderTest}`, () => {
     }
     const viewAudit = await database.db.selectFrom('audit_event').where('partnership_id', '=', s.partnershipId).where('subject_type', '=', 'linkage-pair').selectAll().execute()
     expect(viewAudit.length).toBeGreaterThan(0)
-    expect(viewAudit[0]!.action).toBe('PERSON_VIEW')
+    expect(viewAudit[0]!.action).toBe('LINKAGE_PAIR_VIEW')
     expect(viewAudit[0]!.fields).toEqual(expect.arrayContaining(['givenName', 'familyName']))
 
     // a reviewer decides they are the same: linked, audited
@@ -130,7 +130,7 @@ describe(`record linkage in the database on ${engineUnderTest}`, () => {
     expect(await cluster(s.partnershipId, john)).toBe(await cluster(s.partnershipId, jon))
     const decisionAudit = await database.db.selectFrom('audit_event').where('partnership_id', '=', s.partnershipId).where('subject_type', '=', 'linkage-decision').selectAll().execute()
     expect(decisionAudit).toHaveLength(1)
-    expect(decisionAudit[0]!.action).toBe('PERSON_UPDATE')
+    expect(decisionAudit[0]!.action).toBe('LINKAGE_DECISION')
     expect(decisionAudit[0]!.reason).toBe('same address history')
     expect((await linkage.queue(s.analyst)).pairs.some(p => p.a === pair!.a && p.b === pair!.b)).toBe(false)
 

@@ -103,7 +103,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
           .orderBy('r.referral_date').orderBy('c.id').limit(200).execute()
         const caseloads = await caseloads_(tx, actor, profile.teams, today())
         if (awaiting.length) {
-          await recordAudit(tx, actor, { action: 'CASE_LIST_VIEW', subjectType: 'allocation-queue', fields: ['personName', 'riskLevel', 'suggestedTeam'], details: { personIds: awaiting.map(a => a.personId) } })
+          await recordAudit(tx, actor, { action: 'ALLOCATION_QUEUE_VIEW', subjectType: 'allocation-queue', fields: ['personName', 'riskLevel', 'suggestedTeam'], details: { personIds: awaiting.map(a => a.personId) } })
         }
         return { awaiting, ...caseloads }
       })
@@ -149,7 +149,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
           allocated_at: clock(), allocated_by: actor.userId,
         }, worker ? `allocated the case to ${worker.name} (${team!.name})` : `allocated the case to ${team!.name}`)
         await recordAudit(tx, actor, {
-          action: 'CASE_UPDATE', subjectType: 'person', subjectId: c.personId, fields: ['team', 'allocatedTo', 'status'],
+          action: 'CASE_ALLOCATE', subjectType: 'person', subjectId: c.personId, fields: ['team', 'allocatedTo', 'status'],
           details: { caseId, change: 'allocate', teamId: team!.id, userId: worker?.id ?? null, suggestedTeamId: c.suggestedTeamId, followedSuggestion: team!.id === c.suggestedTeamId },
         })
       })
@@ -229,7 +229,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
           partnership_id: actor.partnershipId, id: randomUUID(), case_id: caseId, attempted_on: input.attemptedOn, method: input.method,
           outcome: input.outcome, notes: input.notes || null, recorded_by: actor.userId,
         }).execute()
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'person', subjectId: c.personId, fields: ['contactAttempt'], details: { caseId, change: 'contact-attempt', method: input.method, outcome: input.outcome } })
+        await recordAudit(tx, actor, { action: 'CASE_CONTACT_LOG', subjectType: 'person', subjectId: c.personId, fields: ['contactAttempt'], details: { caseId, change: 'contact-attempt', method: input.method, outcome: input.outcome } })
       })
     },
 
@@ -252,7 +252,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
         await updateCase(tx, actor, caseId, input.version, {
           engaged: true, engaged_on: input.engagedOn, engagement_activities: outcome.activities, engagement_definition: definition.code,
         }, 'the engagement')
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'person', subjectId: c.personId, fields: ['engaged', 'engagedOn', 'engagementActivities'], details: { caseId, change: 'engagement', definition: definition.code, activities: outcome.activities } })
+        await recordAudit(tx, actor, { action: 'CASE_ENGAGEMENT_RECORD', subjectType: 'person', subjectId: c.personId, fields: ['engaged', 'engagedOn', 'engagementActivities'], details: { caseId, change: 'engagement', definition: definition.code, activities: outcome.activities } })
       })
     },
 
@@ -264,7 +264,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
         if (!plan) throw new InputError([{ field: 'plan', message: 'Enter the safety plan' }])
         if (plan.length > 10_000) throw new InputError([{ field: 'plan', message: 'The safety plan must be 10,000 characters or fewer' }])
         await updateCase(tx, actor, caseId, input.version, { safety_plan: plan, safety_plan_reviewed_on: today() }, 'the safety plan')
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'person', subjectId: c.personId, fields: ['safetyPlan'], details: { caseId, change: 'safety-plan' } })
+        await recordAudit(tx, actor, { action: 'CASE_SAFETY_PLAN_UPDATE', subjectType: 'person', subjectId: c.personId, fields: ['safetyPlan'], details: { caseId, change: 'safety-plan' } })
       })
     },
 
@@ -278,7 +278,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
         if (exclusive.length && input.needs.length > 1) throw new InputError([{ field: 'needs', message: `“${exclusive[0]!.replace('-', ' ')}” cannot be selected with other needs` }])
         if (input.needs.length === 0) throw new InputError([{ field: 'needs', message: 'Select the support needs, or “No additional support needs”' }])
         await updateCase(tx, actor, caseId, input.version, { support_needs: input.needs }, 'the support needs')
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'person', subjectId: c.personId, fields: ['supportNeeds'], details: { caseId, change: 'support-needs' } })
+        await recordAudit(tx, actor, { action: 'CASE_SUPPORT_NEEDS_UPDATE', subjectType: 'person', subjectId: c.personId, fields: ['supportNeeds'], details: { caseId, change: 'support-needs' } })
       })
     },
 
@@ -288,7 +288,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
         const c = await caseRow(tx, actor, caseId)
         outcomeProblems(input.intake.abuse, input.intake.qualityOfLife)
         await updateCase(tx, actor, caseId, input.version, { intake_outcomes: JSON.stringify(input.intake) }, 'the outcome measures at intake')
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'person', subjectId: c.personId, fields: ['intakeOutcomes'], details: { caseId, change: 'intake-outcomes' } })
+        await recordAudit(tx, actor, { action: 'CASE_INTAKE_OUTCOMES_RECORD', subjectType: 'person', subjectId: c.personId, fields: ['intakeOutcomes'], details: { caseId, change: 'intake-outcomes' } })
       })
     },
 
@@ -306,7 +306,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
           partnership_id: actor.partnershipId, id, case_id: caseId, description: input.description.trim(), due_on: input.dueOn,
           created_by: actor.userId, updated_by: actor.userId,
         }).execute()
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'person', subjectId: c.personId, fields: ['actions'], details: { caseId, change: 'action-added', actionId: id } })
+        await recordAudit(tx, actor, { action: 'CASE_ACTION_ADD', subjectType: 'person', subjectId: c.personId, fields: ['actions'], details: { caseId, change: 'action-added', actionId: id } })
       })
     },
 
@@ -325,7 +325,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
           if (!current || current.version === input.version) throw new NotFoundError()
           throw new StaleEditError({ by: current.by, at: current.at, what: `the action (now ${current.status})` })
         }
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'person', subjectId: c.personId, fields: ['actions'], details: { caseId, change: 'action-done', actionId } })
+        await recordAudit(tx, actor, { action: 'CASE_ACTION_COMPLETE', subjectType: 'person', subjectId: c.personId, fields: ['actions'], details: { caseId, change: 'action-done', actionId } })
       })
     },
 
@@ -338,7 +338,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
         if (text.length > 10_000) throw new InputError([{ field: 'body', message: 'A case note must be 10,000 characters or fewer' }])
         const id = randomUUID()
         await tx.insertInto('case_note').values({ partnership_id: actor.partnershipId, id, case_id: caseId, body: text, created_by: actor.userId }).execute()
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'person', subjectId: c.personId, fields: ['caseNote'], details: { caseId, change: 'note-added', noteId: id } })
+        await recordAudit(tx, actor, { action: 'CASE_NOTE_ADD', subjectType: 'person', subjectId: c.personId, fields: ['caseNote'], details: { caseId, change: 'note-added', noteId: id } })
       })
     },
 
@@ -359,7 +359,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
           status: 'closed', closed_on: input.closedOn, closure_reason: input.reason, exit_outcomes: JSON.stringify(input.exit),
           ...(c.engaged === null ? { engaged: false } : {}),
         }, 'the case (closed it)')
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'person', subjectId: c.personId, fields: ['status', 'closedOn', 'closureReason', 'exitOutcomes'], details: { caseId, change: 'closed', reason: input.reason } })
+        await recordAudit(tx, actor, { action: 'CASE_CLOSE', subjectType: 'person', subjectId: c.personId, fields: ['status', 'closedOn', 'closureReason', 'exitOutcomes'], details: { caseId, change: 'closed', reason: input.reason } })
       })
     },
 
@@ -374,7 +374,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
           .select(['a.id', 'a.description', dateText('a.due_on').as('dueOn'), 'c.id as caseId', 'c.reference', 'c.person_id as personId',
             sql<string>`concat_ws(' ', p.given_name, p.family_name)`.as('personName'), 'u.display_name as allocatedTo'])
           .orderBy('a.due_on').limit(500).execute()
-        if (rows.length) await recordAudit(tx, actor, { action: 'CASE_LIST_VIEW', subjectType: 'overdue-actions', fields: ['personName', 'actions'], details: { personIds: [...new Set(rows.map(r => r.personId))] } })
+        if (rows.length) await recordAudit(tx, actor, { action: 'CASE_OVERDUE_ACTIONS_VIEW', subjectType: 'overdue-actions', fields: ['personName', 'actions'], details: { personIds: [...new Set(rows.map(r => r.personId))] } })
         return rows
       })
     },

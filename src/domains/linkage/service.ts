@@ -325,7 +325,7 @@ export function createLinkageService(deps: { db: Kysely<DB>; clock?: Clock }) {
             timings: JSON.stringify(result.timings),
           }).where('partnership_id', '=', partnershipId).where('id', '=', runId).execute()
           await recordAudit(tx, system, {
-            action: 'PERSON_UPDATE', subjectType: 'linkage-run', subjectId: runId, fields: ['person-cluster'],
+            action: 'LINKAGE_RUN', subjectType: 'linkage-run', subjectId: runId, fields: ['person-cluster'],
             details: { mode, records: result.columns.n, people: result.people, peopleByThreshold: result.peopleByThreshold },
           })
         })
@@ -386,7 +386,7 @@ export function createLinkageService(deps: { db: Kysely<DB>; clock?: Clock }) {
           count_thresholds: input.countThresholds, updated_by: actor.userId, updated_at: clock(), version: sql`linkage_settings.version + 1`,
         })).execute()
         await recordAudit(tx, actor, {
-          action: 'PROFILE_LOAD', subjectType: 'linkage-settings', subjectId: actor.partnershipId,
+          action: 'LINKAGE_SETTINGS_UPDATE', subjectType: 'linkage-settings', subjectId: actor.partnershipId,
           fields: ['matchThreshold', 'reviewThreshold', 'conflictBelow', 'countThresholds'], details: { before: old, after: input },
         })
         return old
@@ -465,7 +465,7 @@ export function createLinkageService(deps: { db: Kysely<DB>; clock?: Clock }) {
         const sameCluster = clusters.length === 2 && clusters[0]!.cluster_id === clusters[1]!.cluster_id
         const shown = records.flatMap(r => r.shownFields)
         await recordAudit(tx, actor, {
-          action: 'PERSON_VIEW', subjectType: 'linkage-pair', subjectId: `${a}|${b}`, fields: [...new Set(shown)],
+          action: 'LINKAGE_PAIR_VIEW', subjectType: 'linkage-pair', subjectId: `${a}|${b}`, fields: [...new Set(shown)],
           details: { personIds: records.map(r => r.personId).filter((id): id is string => id !== null), records: [a, b], purpose: 'linkage review' },
         })
         return { a, b, probability: pair.probability, weight: pair.weight, fields, records, decision: decision ?? null, sameCluster }
@@ -489,7 +489,7 @@ export function createLinkageService(deps: { db: Kysely<DB>; clock?: Clock }) {
           partnership_id: actor.partnershipId, id, record_a: a, record_b: b, decision, reason, probability: pair.probability, decided_by: actor.userId, decided_at: clock(),
         }).execute()
         await recordAudit(tx, actor, {
-          action: 'PERSON_UPDATE', subjectType: 'linkage-decision', subjectId: id, fields: ['person-cluster'], ...(reason ? { reason } : {}),
+          action: 'LINKAGE_DECISION', subjectType: 'linkage-decision', subjectId: id, fields: ['person-cluster'], ...(reason ? { reason } : {}),
           details: { decision, records: [a, b], probability: pair.probability, replaces: earlier.map(e => e.id), personIds: [a, b].filter(k => k.startsWith('p:')).map(k => k.slice(2)) },
         })
       })
@@ -506,7 +506,7 @@ export function createLinkageService(deps: { db: Kysely<DB>; clock?: Clock }) {
           .returning(['record_a', 'record_b', 'decision']).executeTakeFirst()
         if (!row) throw new NotFoundError()
         await recordAudit(tx, actor, {
-          action: 'PERSON_UPDATE', subjectType: 'linkage-decision', subjectId: decisionId, fields: ['person-cluster'], reason,
+          action: 'LINKAGE_DECISION_WITHDRAW', subjectType: 'linkage-decision', subjectId: decisionId, fields: ['person-cluster'], reason,
           details: { withdrawn: row.decision, records: [row.record_a, row.record_b] },
         })
         return modeOfKey(row.record_a)

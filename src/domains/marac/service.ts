@@ -63,7 +63,7 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
         }))
         const personIds = [...new Set([...eligible.map(e => e.victimId), ...actions.map(a => a.personId)])]
         if (personIds.length) {
-          await recordAudit(tx, actor, { action: 'CASE_LIST_VIEW', subjectType: 'marac-overview', fields: ['personName', 'actions'], details: { personIds } })
+          await recordAudit(tx, actor, { action: 'MARAC_OVERVIEW_VIEW', subjectType: 'marac-overview', fields: ['personName', 'actions'], details: { personIds } })
         }
         return { meetings, eligible, actions, overdueByAgency, upcomingDates: dates }
       })
@@ -78,7 +78,7 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
         const agenda = await repo.agenda(tx, actor.partnershipId, { id: meeting?.id ?? null, meetingDate, kind })
         if (agenda.length) {
           await recordAudit(tx, actor, {
-            action: 'CASE_LIST_VIEW', subjectType: 'marac-agenda', fields: ['personName', 'risk', 'repeat', 'children'],
+            action: 'MARAC_AGENDA_VIEW', subjectType: 'marac-agenda', fields: ['personName', 'risk', 'repeat', 'children'],
             details: { meetingDate, kind, personIds: agenda.map(a => a.personId) },
           })
         }
@@ -97,7 +97,7 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
           .set(eb => ({ notes: notes || null, version: eb('version', '+', 1), updated_at: clock(), updated_by: actor.userId, last_change: 'the meeting notes' }))
           .where('partnership_id', '=', actor.partnershipId).where('id', '=', id).where('version', '=', input.version).executeTakeFirst()
         if (Number(result.numUpdatedRows) === 0) await staleOr404(tx, actor, 'marac_meeting', id, input.version)
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'marac-meeting', subjectId: id, fields: ['notes'], details: { change: 'meeting-notes', meetingDate, kind } })
+        await recordAudit(tx, actor, { action: 'MARAC_MEETING_NOTES_UPDATE', subjectType: 'marac-meeting', subjectId: id, fields: ['notes'], details: { change: 'meeting-notes', meetingDate, kind } })
       })
     },
 
@@ -162,7 +162,7 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
         ])
         const now = today()
         await recordAudit(tx, actor, {
-          action: 'CASE_VIEW', subjectType: 'person', subjectId: c.personId, fields: ['name', 'risk', 'research', 'actions', 'minutes'],
+          action: 'MARAC_CASE_VIEW', subjectType: 'person', subjectId: c.personId, fields: ['name', 'risk', 'research', 'actions', 'minutes'],
           details: { maracCaseId, view: 'marac' },
         })
         return {
@@ -206,7 +206,7 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
           }))
           .where('partnership_id', '=', actor.partnershipId).where('id', '=', maracCaseId).where('version', '=', input.version).executeTakeFirst()
         if (Number(result.numUpdatedRows) === 0) await staleOr404(tx, actor, 'marac_case', maracCaseId, input.version)
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'marac-case', subjectId: maracCaseId, fields: ['minutes', 'maracPlus', 'transfer', 'status'], details: { change: 'marac-case', personIds: [c.personId], changed } })
+        await recordAudit(tx, actor, { action: 'MARAC_CASE_UPDATE', subjectType: 'marac-case', subjectId: maracCaseId, fields: ['minutes', 'maracPlus', 'transfer', 'status'], details: { change: 'marac-case', personIds: [c.personId], changed } })
       })
     },
 
@@ -223,7 +223,7 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
           .set(eb => ({ meeting_id: meetingId, meeting_date: input.meetingDate, version: eb('version', '+', 1), updated_at: clock(), updated_by: actor.userId, last_change: what }))
           .where('partnership_id', '=', actor.partnershipId).where('id', '=', maracCaseId).where('version', '=', input.version).executeTakeFirst()
         if (Number(result.numUpdatedRows) === 0) await staleOr404(tx, actor, 'marac_case', maracCaseId, input.version)
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'marac-case', subjectId: maracCaseId, fields: ['meeting'], details: { change: 'moved', from: c.meetingDate, to: input.meetingDate, kind: input.kind, personIds: [c.personId] } })
+        await recordAudit(tx, actor, { action: 'MARAC_CASE_MOVE', subjectType: 'marac-case', subjectId: maracCaseId, fields: ['meeting'], details: { change: 'moved', from: c.meetingDate, to: input.meetingDate, kind: input.kind, personIds: [c.personId] } })
       })
     },
 
@@ -236,7 +236,7 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
         const agency = await tx.selectFrom('agency').where('partnership_id', '=', actor.partnershipId).where('id', '=', agencyId).select('id').executeTakeFirst()
         if (!agency) throw new InputError([{ field: 'agencyId', message: 'Select an agency' }])
         await repo.ensureCaseAgency(tx, actor.partnershipId, maracCaseId, agencyId, actor.userId)
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'marac-case', subjectId: maracCaseId, fields: ['agencies'], details: { change: 'agency-added', agencyId, personIds: [c.personId] } })
+        await recordAudit(tx, actor, { action: 'MARAC_AGENCY_ADD', subjectType: 'marac-case', subjectId: maracCaseId, fields: ['agencies'], details: { change: 'agency-added', agencyId, personIds: [c.personId] } })
       })
     },
 
@@ -259,7 +259,7 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
           if (!current || current.version === input.version) throw new NotFoundError()
           throw new StaleEditError({ by: current.by, at: current.at, what: 'the research' })
         }
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'marac-case', subjectId: maracCaseId, fields: ['research'], details: { change: 'research', agencyId, personIds: [c.personId] } })
+        await recordAudit(tx, actor, { action: 'MARAC_RESEARCH_UPDATE', subjectType: 'marac-case', subjectId: maracCaseId, fields: ['research'], details: { change: 'research', agencyId, personIds: [c.personId] } })
       })
     },
 
@@ -284,7 +284,7 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
         }).execute()
         // The owning agency is involved in the case from now on: its representative sees the case and this action.
         await repo.ensureCaseAgency(tx, actor.partnershipId, maracCaseId, agency!.id, actor.userId)
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'marac-case', subjectId: maracCaseId, fields: ['actions'], details: { change: 'action-added', actionId: id, ownerAgencyId: agency!.id, personIds: [c.personId] } })
+        await recordAudit(tx, actor, { action: 'MARAC_ACTION_ADD', subjectType: 'marac-case', subjectId: maracCaseId, fields: ['actions'], details: { change: 'action-added', actionId: id, ownerAgencyId: agency!.id, personIds: [c.personId] } })
         return id
       })
     },
@@ -305,7 +305,7 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
           }))
           .where('partnership_id', '=', actor.partnershipId).where('id', '=', actionId).where('version', '=', input.version).executeTakeFirst()
         if (Number(result.numUpdatedRows) === 0) await staleOr404(tx, actor, 'marac_action', actionId, input.version)
-        await recordAudit(tx, actor, { action: 'CASE_UPDATE', subjectType: 'marac-action', subjectId: actionId, fields: ['status'], details: { change: 'action-status', status: input.status, maracCaseId: action.maracCaseId } })
+        await recordAudit(tx, actor, { action: 'MARAC_ACTION_UPDATE', subjectType: 'marac-action', subjectId: actionId, fields: ['status'], details: { change: 'action-status', status: input.status, maracCaseId: action.maracCaseId } })
         return action.maracCaseId
       })
     },
@@ -321,7 +321,7 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
           const mine = rows.filter(r => r.ownerAgency === agency)
           return { agency, open: mine.filter(r => r.status === 'open').length, overdue: mine.filter(r => r.overdue) }
         })
-        if (rows.length) await recordAudit(tx, actor, { action: 'CASE_LIST_VIEW', subjectType: 'marac-actions', fields: ['personName', 'actions'], details: { personIds: [...new Set(rows.map(r => r.personId))] } })
+        if (rows.length) await recordAudit(tx, actor, { action: 'MARAC_ACTIONS_VIEW', subjectType: 'marac-actions', fields: ['personName', 'actions'], details: { personIds: [...new Set(rows.map(r => r.personId))] } })
         return { rows, byAgency }
       })
     },
