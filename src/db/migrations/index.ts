@@ -17,4 +17,6 @@ export const migrations: Record<string, Migration> = {
   '202611291500-survivor-feedback': survivorFeedback,
   '202611291700-linkage': linkage,
   '202611291800-reports': await import('./202611291800-reports.ts'),
+  '202611300100-import-run': await import('./202611300100-import-run.ts'),
+  '202611300400-therapy-housing-approaches': await import('./202611300400-therapy-housing-approaches.ts'),
 }

@@ -254,6 +254,24 @@ export interface TherapeuticReferralTable {
   status: Defaulted<string>
   is_synthetic: Defaulted<boolean>
   version: Defaulted<number>
+  // 202611300400-therapy-housing-approaches
+  support_case_id: string | null
+  support_kind: Defaulted<string>
+  closure_note: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+  updated_by: string | null
+}
+
+export interface TherapeuticSessionTable {
+  partnership_id: string
+  id: string
+  referral_id: string
+  session_on: string
+  attendance: string
+  recorded_by: string
+  recorded_at: Timestamp
+  is_synthetic: Defaulted<boolean>
 }
 
 export interface HousingApproachTable {
@@ -269,6 +287,17 @@ export interface HousingApproachTable {
   outcome: string | null
   is_synthetic: Defaulted<boolean>
   version: Defaulted<number>
+  // 202611300400-therapy-housing-approaches
+  support_case_id: string | null
+  prevention_started_on: string | null
+  prevention_ended_on: string | null
+  relief_started_on: string | null
+  relief_ended_on: string | null
+  main_duty_decided_on: string | null
+  main_duty_decision: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+  updated_by: string | null
 }
 
 export interface TemporaryAccommodationEpisodeTable {
@@ -278,6 +307,8 @@ export interface TemporaryAccommodationEpisodeTable {
   placed_on: string
   left_on: string | null
   accommodation_kind: string
+  recorded_by: string | null
+  recorded_at: Timestamp
 }
 
 export interface AccommodationInventoryVersionTable {
@@ -302,6 +333,7 @@ export interface AccommodationTables {
   flexible_funding_request: FlexibleFundingRequestTable
   managed_reciprocal: ManagedReciprocalTable
   therapeutic_referral: TherapeuticReferralTable
+  therapeutic_session: TherapeuticSessionTable
   housing_approach: HousingApproachTable
   temporary_accommodation_episode: TemporaryAccommodationEpisodeTable
 }
