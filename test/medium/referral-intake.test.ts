@@ -49,6 +49,47 @@ describe(`referral intake on ${engineUnderTest}`, () => {
     expect(second.marac.reasons.map(r => r.code)).toEqual(['repeat'])
   })
 
+  it('offers a possible match scored by linkage: Polish spellings and nicknames, not an unrelated person, only among people the user may see', async () => {
+    const police = setup.users.police
+    const first = await service.submit(police, service.parse(referralBody({
+      yes: 5, referralDate: '2026-04-01',
+      victim: { givenName: 'Małgorzata', familyName: 'Wiśniewska', dateOfBirth: '1982-03-09', postcode: 'PE1 5DD' },
+      perpetrator: { givenName: 'Katarzyna', familyName: 'Zielińska', dateOfBirth: '1979-11-30', sex: 'female' },
+    })), 'match-1')
+    const view = await service.view(police, first.referralId)
+    const malgorzata = view.referral.victimId
+    const katarzyna = view.referral.perpetrators[0]!.id
+
+    // No Polish letters, as a form without them would take it down.
+    const plain = await service.possibleMatches(police, { givenName: 'Malgorzata', familyName: 'Wisniewska', dateOfBirth: '1982-03-09', postcode: 'PE1 5DD' })
+    expect(plain[0]).toMatchObject({ id: malgorzata, likely: true })
+    expect(plain[0]!.probability).toBeGreaterThan(0.95)
+    expect(plain[0]!.reasons).toContain('same date of birth')
+
+    // A nickname, a day and month swapped, a moved postcode: still offered, with what differs said plainly.
+    const nickname = await service.possibleMatches(police, { givenName: 'Kasia', familyName: 'Zielinska', dateOfBirth: '1979-11-30' })
+    expect(nickname.map(m => m.id)).toContain(katarzyna)
+    const kasia = nickname.find(m => m.id === katarzyna)!
+    expect(kasia.reasons.join(', ')).toMatch(/given name: nickname/)
+    const gosia = await service.possibleMatches(police, { givenName: 'Gosia', familyName: 'Wisniewska', dateOfBirth: '1982-09-03', postcode: 'PE3 8AA' })
+    expect(gosia.map(m => m.id)).toContain(malgorzata)
+    expect(gosia.find(m => m.id === malgorzata)!.reasons.join(', ')).toMatch(/swapped/)
+
+    // Someone else with the same initials is not offered.
+    const unrelated = await service.possibleMatches(police, { givenName: 'Monika', familyName: 'Walker', dateOfBirth: '1995-07-21', postcode: 'CB4 1AA' })
+    expect(unrelated.map(m => m.id)).not.toContain(malgorzata)
+    expect(unrelated.map(m => m.id)).not.toContain(katarzyna)
+
+    // Another agency's referrer may not see the police's people, so they are never offered to them.
+    const health = await service.possibleMatches(setup.users.health, { givenName: 'Malgorzata', familyName: 'Wisniewska', dateOfBirth: '1982-03-09', postcode: 'PE1 5DD' })
+    expect(health).toEqual([])
+
+    // Showing the matches is audited with its own action and the people shown.
+    const audit = await database.db.selectFrom('audit_event').where('partnership_id', '=', setup.partnershipId).where('action', '=', 'POSSIBLE_MATCH_VIEW')
+      .where('actor_user_id', '=', police.userId).select(['details']).execute()
+    expect(audit.some(a => JSON.stringify((a.details as { personIds: string[] }).personIds).includes(malgorzata))).toBe(true)
+  })
+
   it('counts an earlier referral that reached the database another way (demo data, a migration from an old system)', async () => {
     const db = database.db
     const pid = setup.partnershipId

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.ts'
-import { normaliseName, normalisePostcode } from './matching.ts'
+import { canonicalForename, normaliseName } from '../linkage/names.ts'
+import { normalisePostcode } from '../linkage/postcodes.ts'
 import { dateText, nullableDateText } from './sqlDates.ts'
 
 type Db = Kysely<DB>
@@ -16,11 +17,13 @@ export type KnownPerson = {
 
 /**
  * People the actor may see who could be the person described: same date of birth, same postcode, or a
- * family or given name starting with the same letter. Row-level security limits it to the actor's scope;
- * the fuzzy scoring happens in matching.ts. At most 500 candidates are scored.
+ * family or given name starting with the same letter as either name or the given name's formal form
+ * ("Gosia" also looks under M for "Małgorzata"). Row-level security limits it to the actor's scope; the
+ * scoring is linkage's (linkage/intake.ts). At most 500 candidates are scored.
  */
-export async function matchCandidates(db: Db, partnershipId: string, probe: { givenName?: string | null; familyName?: string | null; dateOfBirth?: string | null; postcode?: string | null }, excludeIds: string[]) {
-  const initials = [...new Set([normaliseName(probe.familyName).slice(0, 1), normaliseName(probe.givenName).slice(0, 1)].filter(Boolean))]
+export async function matchCandidates(db: Db, partnershipId: string, probe: { givenName?: string | null; familyName?: string | null; dateOfBirth?: string | null; postcode?: string | null; sex?: string | null }, excludeIds: string[]) {
+  const given = normaliseName(probe.givenName)
+  const initials = [...new Set([normaliseName(probe.familyName).slice(0, 1), given.slice(0, 1), given ? canonicalForename(given).slice(0, 1) : ''].filter(Boolean))]
   const postcode = normalisePostcode(probe.postcode)
   let query = db
     .selectFrom('person as p')

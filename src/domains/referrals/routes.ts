@@ -43,7 +43,9 @@ function matchItems(matches: PossibleMatchView[], chosen: string | undefined) {
       value: m.id,
       text: `Yes, ${personName(m)}${m.dateOfBirth ? `, born ${formatDate(m.dateOfBirth)}` : ''}${m.postcode ? `, ${m.postcode}` : ''}`,
       hint: {
-        text: `Match ${Math.round(m.score * 100)}%: ${m.reasons.join(', ')}.` +
+        text: `${Math.round(m.probability * 100)}% likely to be the same person${m.likely ? ' (linkage would treat them as the same person)' : ''}.` +
+          `${m.reasons.length ? ` Agrees: ${m.reasons.join(', ')}.` : ''}` +
+          `${m.against.length ? ` Differs: ${m.against.join(', ')}.` : ''}` +
           `${m.lastReferredAsVictim ? ` Last referred as a victim on ${formatDate(m.lastReferredAsVictim)}.` : ''}` +
           `${m.lastNamedAsPerpetrator ? ` Named as causing harm on ${formatDate(m.lastNamedAsPerpetrator)}.` : ''}`,
       },
@@ -497,13 +499,13 @@ export const referralRoutes: FastifyPluginAsync<{ services: Services }> = async 
   app.post('/api/v1/people/possible-matches', {
     schema: {
       tags: ['referrals'],
-      summary: 'People the caller may see who could be this person (fuzzy name, date of birth, postcode)',
+      summary: 'People the caller may see who could be this person, scored by the partnership\'s record linkage model (names with nicknames and transliterations, date of birth, postcode, sex)',
       security: [{ session: [] }],
       body: {
         type: 'object',
         properties: {
           givenName: { type: 'string', maxLength: 100 }, familyName: { type: 'string', maxLength: 100 },
-          dateOfBirth: { type: 'string', format: 'date' }, postcode: { type: 'string', maxLength: 10 },
+          dateOfBirth: { type: 'string', format: 'date' }, postcode: { type: 'string', maxLength: 10 }, sex: { type: 'string', maxLength: 30 },
         },
         additionalProperties: false,
       },
@@ -513,8 +515,12 @@ export const referralRoutes: FastifyPluginAsync<{ services: Services }> = async 
           properties: {
             matches: { type: 'array', items: { type: 'object', properties: {
               id: { type: 'string' }, givenName: { type: ['string', 'null'] }, familyName: { type: ['string', 'null'] },
-              dateOfBirth: { type: ['string', 'null'] }, postcode: { type: ['string', 'null'] }, score: { type: 'number' },
-              reasons: { type: 'array', items: { type: 'string' } },
+              dateOfBirth: { type: ['string', 'null'] }, postcode: { type: ['string', 'null'] },
+              probability: { type: 'number', description: 'How likely this is the same person (0 to 1), by the partnership\'s linkage model' },
+              score: { type: 'number', description: 'The same as probability (kept for clients of the first version)' },
+              likely: { type: 'boolean', description: 'At or above the partnership\'s linkage match threshold' },
+              reasons: { type: 'array', items: { type: 'string' }, description: 'What agrees, in plain words' },
+              against: { type: 'array', items: { type: 'string' }, description: 'What differs, in plain words' },
             } } },
           },
         },
@@ -523,7 +529,7 @@ export const referralRoutes: FastifyPluginAsync<{ services: Services }> = async 
     },
   }, async (request, reply) => {
     if (!can(request.actor!.roles, 'referral.create')) return reply.code(403).send({ error: 'forbidden', message: 'Your roles cannot make referrals' })
-    const body = (request.body ?? {}) as { givenName?: string; familyName?: string; dateOfBirth?: string; postcode?: string }
+    const body = (request.body ?? {}) as { givenName?: string; familyName?: string; dateOfBirth?: string; postcode?: string; sex?: string }
     return { matches: await referrals.possibleMatches(request.actor!, body) }
   })
 }

@@ -17,7 +17,7 @@ import type { ProfileCache } from '../partnership/service.ts'
 import { assessDash } from '../risk/assessment.ts'
 import type { MaracReason } from '../risk/rules.ts'
 import { type ReferralInput, referralInputSchema } from './input.ts'
-import { possibleMatches } from './matching.ts'
+import { createLinkageService } from '../linkage/service.ts'
 import * as repo from './repository.ts'
 import { type DraftAnswers, draftToInput } from './steps.ts'
 import { isIdvaRepeat } from './rules.ts'
@@ -52,8 +52,15 @@ export type PossibleMatchView = {
   familyName: string | null
   dateOfBirth: string | null
   postcode: string | null
+  /** How likely (0 to 1) this is the same person, by the partnership's linkage model. */
+  probability: number
+  /** The same, kept for API clients of the first version. */
   score: number
+  /** Plain words: what agrees ("same date of birth") and what counts against ("different postcode"). */
   reasons: string[]
+  against: string[]
+  /** Whether partnership-wide linkage would join these two records (the partnership's match threshold). */
+  likely: boolean
   lastReferredAsVictim: string | null
   lastNamedAsPerpetrator: string | null
 }
@@ -66,6 +73,12 @@ const isUniqueViolation = (error: unknown, constraint: string) => {
   return e?.code === '23505' && (e.constraint === constraint || (e.message ?? '').includes(constraint))
 }
 
+/**
+ * The linkage probability from which a known person is offered as a possible match at intake: a suggestion
+ * for the practitioner to confirm, so lower than the partnership's match threshold (what linkage joins).
+ */
+export const POSSIBLE_MATCH_PROBABILITY = 0.3
+
 /** Days a draft referral is kept after its last change. */
 export const DRAFT_DAYS = 14
 
@@ -74,6 +87,7 @@ const scopedKey = (actor: Actor, key: string) => `${actor.userId}:${key}`
 
 export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; profiles: ProfileCache }) {
   const { db, clock, profiles } = deps
+  const linkage = createLinkageService({ db, clock })
 
   async function outcomeOf(tx: Tx, actor: Actor, referralId: string): Promise<IntakeOutcome> {
     const row = await tx.selectFrom('referral').where('partnership_id', '=', actor.partnershipId).where('id', '=', referralId)
@@ -308,6 +322,10 @@ export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; prof
         action: 'RISK_ASSESSMENT_CREATE', subjectType: 'referral', subjectId: referralId, fields: ['answers', 'comments', 'score', 'riskLevel'],
         details: { assessmentId, score: assessment.score, riskLevel: assessment.level, maracEligible: assessment.eligibility.eligible },
       },
+      ...links.map((l): AuditEvent => ({
+        action: 'POSSIBLE_MATCH_LINK', subjectType: 'person', subjectId: l.personId, fields: ['link'],
+        details: { linkedPersonId: l.linkedPersonId, referralId, personIds: [l.personId, l.linkedPersonId] },
+      })),
       ...(sealedId ? [{ action: 'SEALED_WRITE' as const, subjectType: 'person', subjectId: victimId, fields: ['safe-contact'], details: { sealedId } }] : []),
       ...(maracCaseId ? [{ action: 'MARAC_CASE_CREATE' as const, subjectType: 'person', subjectId: victimId, details: { maracCaseId, meetingDate, referralId } }] : []),
     ]
@@ -398,20 +416,25 @@ export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; prof
       })
     },
 
-    /** People the user may already see who could be this person. Showing them is recorded in the audit log. */
-    async possibleMatches(actor: Actor, probe: { givenName?: string | null; familyName?: string | null; dateOfBirth?: string | null; postcode?: string | null }, excludeIds: string[] = []): Promise<PossibleMatchView[]> {
+    /**
+     * People the user may already see (row-level security picks the candidates) who could be this person,
+     * scored by the same Fellegi-Sunter comparisons and model as partnership-wide linkage (nicknames,
+     * transliterations, swapped day and month, postcode sector). Showing them is recorded in the audit log.
+     */
+    async possibleMatches(actor: Actor, probe: { givenName?: string | null; familyName?: string | null; dateOfBirth?: string | null; postcode?: string | null; sex?: string | null }, excludeIds: string[] = []): Promise<PossibleMatchView[]> {
       return withActor(db, actor, async tx => {
         const candidates = await repo.matchCandidates(tx, actor.partnershipId, probe, excludeIds)
-        const matches = possibleMatches(probe, candidates)
+        const matches = await linkage.possibleMatchesFor(tx, actor.partnershipId, probe, candidates, { threshold: POSSIBLE_MATCH_PROBABILITY })
         if (matches.length === 0) return []
         const summaries = new Map((await repo.personSummaries(tx, actor.partnershipId, matches.map(m => m.candidate.id))).map(s => [s.id, s]))
         await recordAudit(tx, actor, {
-          action: 'PERSON_VIEW', subjectType: 'possible-match', fields: ['name', 'dateOfBirth', 'postcode'],
+          action: 'POSSIBLE_MATCH_VIEW', subjectType: 'possible-match', fields: ['name', 'dateOfBirth', 'postcode', 'sex'],
           details: { personIds: matches.map(m => m.candidate.id), purpose: 'possible match at intake' },
         })
         return matches.map(m => ({
           id: m.candidate.id, givenName: m.candidate.givenName, familyName: m.candidate.familyName,
-          dateOfBirth: m.candidate.dateOfBirth, postcode: m.candidate.postcode, score: m.result.score, reasons: m.result.reasons,
+          dateOfBirth: m.candidate.dateOfBirth, postcode: m.candidate.postcode,
+          probability: m.probability, score: m.probability, reasons: m.reasons, against: m.against, likely: m.aboveMatchThreshold,
           lastReferredAsVictim: (summaries.get(m.candidate.id)?.lastReferredAsVictim as string | null) ?? null,
           lastNamedAsPerpetrator: (summaries.get(m.candidate.id)?.lastNamedAsPerpetrator as string | null) ?? null,
         }))
@@ -440,7 +463,7 @@ export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; prof
       return withActor(db, actor, async tx => {
         const rows = await repo.referralList(tx, actor.partnershipId)
         if (rows.length) {
-          await recordAudit(tx, actor, { action: 'CASE_LIST_VIEW', subjectType: 'referral-list', fields: ['victimName', 'riskLevel'], details: { personIds: rows.map(r => r.victimId) } })
+          await recordAudit(tx, actor, { action: 'REFERRAL_LIST_VIEW', subjectType: 'referral-list', fields: ['victimName', 'riskLevel'], details: { personIds: rows.map(r => r.victimId) } })
         }
         return rows
       })
@@ -460,7 +483,7 @@ export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; prof
           .where('partnership_id', '=', actor.partnershipId).where('id', '=', linkId).where('status', '=', 'active').executeTakeFirst()
         if (Number(updated.numUpdatedRows) === 0) throw new NotFoundError()
         await recordAudit(tx, actor, {
-          action: 'PERSON_UPDATE', subjectType: 'person', subjectId: link.person_id, fields: ['link'], reason: why,
+          action: 'POSSIBLE_MATCH_UNLINK', subjectType: 'person', subjectId: link.person_id, fields: ['link'], reason: why,
           details: { change: 'unlinked', linkId, linkedPersonId: link.linked_person_id, personIds: [link.person_id, link.linked_person_id] },
         })
       })
