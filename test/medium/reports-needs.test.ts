@@ -73,7 +73,7 @@ describe(`the needs assessment on ${engineUnderTest}`, () => {
   it('counts disability as none, one, multiple, unknown; children; and sex', () => {
     expect(Object.fromEntries(report.all.disability.map(d => [d.code, d.count]))).toEqual({ none: 70, one: 10, multiple: 10, 'not-known-or-declined': 10, 'not-recorded': 0 })
     expect(report.all.sex.find(s => s.code === 'male')!.count).toBe(25)
-    expect(report.all.children.map(c => c.count).reduce((a, b) => a + b, 0)).toBe(100)
+    expect(report.all.children.map(c => c.count ?? 0).reduce((a, b) => a + b, 0)).toBe(100)
   })
 
   it('gives rates per 1,000 population aged 16+ by district and the SafeLives benchmarks', () => {

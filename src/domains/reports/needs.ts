@@ -12,6 +12,7 @@ import type { PartnershipProfile } from '../partnership/profile.ts'
 import { ageBand, ageBands, type Benchmark, maracPer10kFemales, monthsIn, type Period, ratePer, referralsPerFte, representation, type Representation } from './rules.ts'
 
 import type { FeedbackResults } from '../feedback/rules.ts'
+import { type SafeAccommodationGroups, type SafeAccommodationSection, safeAccommodationSection } from './safeAccommodation.ts'
 
 export const NEEDS_CONTRACT = 'hearth.report.needs-assessment/1'
 
@@ -23,16 +24,29 @@ export type NeedsEpisodeGroup = {
   ethnicity: string | null; sexual_orientation: string | null; nrpf: string | null; age: number | null; disabilities: number
   disability_blank: boolean; disability_unknown: boolean; children_count: number | null; episodes: number
 }
-export type NeedsGroups = { episodes: NeedsEpisodeGroup[]; maracCases: number; peopleByService: { service: string | null; people: number }[]; peopleAll: number; trends: { service: string | null; year: string; episodes: number }[] }
+export type NeedsGroups = {
+  episodes: NeedsEpisodeGroup[]; maracCases: number; peopleByService: { service: string | null; people: number }[]; peopleAll: number; trends: { service: string | null; year: string; episodes: number }[]
+  /** The latest completed record linkage run, if any: when there is one, people are counted by person-cluster. */
+  linkage?: { available: boolean; runAt: string | null; mode: string | null }
+  linkedPeopleByService?: { service: string | null; people: number }[]
+  linkedPeopleAll?: number
+  /** People (clusters with linkage, else agency people) by how many services they used in the period. */
+  servicesUsed?: { services: number; people: number }[]
+  safeAccommodation?: SafeAccommodationGroups
+}
 
-export type Breakdown = { code: string; label: string; count: number; percent: number | null }[]
-export type EthnicityRow = { code: string; label: string; count: number; shareOfKnown: number | null; populationShare: number | null } & Representation
+/** `count` is null only in the publication version, when it is withheld (`suppressed` is then true). */
+export type BreakdownRow = { code: string; label: string; count: number | null; percent: number | null; suppressed?: true }
+export type Breakdown = BreakdownRow[]
+export type EthnicityRow = { code: string; label: string; count: number | null; shareOfKnown: number | null; populationShare: number | null; suppressed?: true } & Representation
 
 export type ServiceSection = {
   service: string
-  episodes: number
+  episodes: number | null
   /** Distinct people as each agency knows them (agency + person_ref), summed over agencies. */
-  peopleWithinAgencies: number
+  peopleWithinAgencies: number | null
+  /** Unique people across agencies (distinct record linkage person-cluster); null when linkage has not been run. */
+  people: number | null
   ageBands: Breakdown
   sex: Breakdown
   genderIdentity: Breakdown
@@ -49,16 +63,28 @@ export type NeedsAssessment = {
   partnership: { code: string; name: string }
   period: Period
   generatedAt: string
-  unit: { counted: 'episodes'; note: string }
+  /** What the headline "people" figure counts: unique people (record linkage available) or episodes (not). Breakdowns count episodes. */
+  unit: { counted: 'people' | 'episodes'; linkage: { available: boolean; runAt: string | null; mode: string | null }; note: string }
   all: ServiceSection
   services: ServiceSection[]
-  ratesByDistrict: { code: string; name: string; episodes: number; population16plus: number; per1000: number | null }[]
+  ratesByDistrict: { code: string; name: string; episodes: number | null; population16plus: number; per1000: number | null }[]
   benchmarks: {
-    marac: { cases: number; females16plus: number } & Benchmark
-    idvaPerFte: ({ team: string; name: string; referrals: number; fte: number | null } & Benchmark)[]
+    marac: { cases: number | null; females16plus: number } & Benchmark
+    idvaPerFte: ({ team: string; name: string; referrals: number | null; fte: number | null } & Benchmark)[]
   }
   /** Episodes per financial year (April-March; `year` 2021 = 2021/22) and service, the three years before the period's end. */
-  trends: { year: string; service: string; episodes: number }[]
+  trends: { year: string; service: string; episodes: number | null }[]
+  /** How many services each person used in the period (1, 2, 3+): people with linkage, each agency's people without. */
+  servicesUsed: { unit: 'people' | 'people-within-agencies'; total: number | null; rows: Breakdown }
+  /** Safe accommodation demand against supply for the period. */
+  safeAccommodation: SafeAccommodationSection
+  /** true: the publication version (small numbers withheld with secondary suppression, no drill links). */
+  publication: boolean
+  suppressionThreshold: number
+  /** Paths of the withheld values in the publication version (for example "all.sex.male"). */
+  suppressed: string[]
+  /** Definitions, printed as footnotes. */
+  definitions: { key: string; title: string; text: string }[]
   representationNote: string
   /** The data quality appendix: the data quality report for the same period (hearth quality). */
   dataQuality: QualityReport | null
@@ -79,10 +105,27 @@ function breakdown(groups: readonly NeedsEpisodeGroup[], key: (g: NeedsEpisodeGr
 
 const coded = (v: string | null) => v ?? 'not-recorded'
 
-function section(service: string, groups: readonly NeedsEpisodeGroup[], shares: PopulationShares, people: number): ServiceSection {
+const emptySafeAccommodation: SafeAccommodationGroups = { referrals: [], declined: [], searches: 0, unmetSearches: [], units: [], stays: [] }
+
+/** The definitions printed as footnotes (and in every download). */
+export function needsDefinitions(linked: boolean): NeedsAssessment['definitions'] {
+  return [
+    { key: 'episodes', title: 'Episodes', text: 'An episode is one referral or service episode with a referral date in the period, imported from an agency (service-episodes) for any service.' },
+    { key: 'people', title: 'People', text: linked
+      ? 'Unique people: distinct person-clusters of the latest record linkage run. An agency person the run has not seen counts as a person of their own. "People within each agency" counts distinct people as each agency knows them.'
+      : 'Record linkage has not been run, so the report counts episodes. "People within each agency" counts distinct people as each agency knows them (agency and its person reference); a person known to two agencies counts twice.' },
+    { key: 'services-used', title: 'Services used', text: 'For each person, the number of different services with an episode in the period (1, 2, or 3 or more).' },
+    { key: 'representation', title: 'Representation ratio', text: 'A group\'s share of the episodes whose ethnicity is known, divided by its share of the population. Under 0.8: under-represented; over 1.25: over-represented.' },
+    { key: 'rates', title: 'Rates', text: 'Episodes per 1,000 population aged 16 and over, by district. MARAC cases per 10,000 adult females, annualised, against SafeLives\' 40. IDVA referrals per full-time IDVA, annualised, against the team\'s capacity (SafeLives: 100).' },
+    { key: 'safe-accommodation', title: 'Safe accommodation', text: 'Referrals to safe accommodation providers with a referral date in the period, by outcome; referrals declined in the period (decision date) by the provider\'s coded reason; unmet-need searches: vacancy searches in the period that found no suitable room, with the reasons units were ruled out (a search can have several). Occupancy: room-nights with a household in ÷ room-nights available. Length of stay and move-on: stays that ended in the period.' },
+    { key: 'suppression', title: 'Small numbers', text: 'In the publication version, counts from 1 to the threshold minus 1 are withheld, and other counts with them where a withheld count could otherwise be worked out from a total.' },
+  ]
+}
+
+function section(service: string, groups: readonly NeedsEpisodeGroup[], shares: PopulationShares, people: number, linked: number | null): ServiceSection {
   const episodes = groups.reduce((s, g) => s + g.episodes, 0)
   const eth = breakdown(groups, g => coded(g.ethnicity), 'ethnicity')
-  const known = eth.filter(e => !['not-known', 'declined', 'not-recorded'].includes(e.code)).reduce((s, e) => s + e.count, 0)
+  const known = eth.filter(e => !['not-known', 'declined', 'not-recorded'].includes(e.code)).reduce((s, e) => s + (e.count ?? 0), 0)
   const ethnicityCodes = new Set([...eth.map(e => e.code), ...Object.keys(shares)])
   const ethnicity: EthnicityRow[] = [...ethnicityCodes].map(code => {
     const count = eth.find(e => e.code === code)?.count ?? 0
@@ -97,6 +140,7 @@ function section(service: string, groups: readonly NeedsEpisodeGroup[], shares: 
   return {
     service, episodes,
     peopleWithinAgencies: people,
+    people: linked,
     ageBands: breakdown(groups, g => ageBand(g.age), null, ageBands),
     sex: breakdown(groups, g => coded(g.sex), 'sex'),
     genderIdentity: breakdown(groups, g => coded(g.gender_identity), 'gender_identity'),
@@ -111,6 +155,11 @@ function section(service: string, groups: readonly NeedsEpisodeGroup[], shares: 
 
 export function buildNeedsAssessment(input: { profile: PartnershipProfile; period: Period; groups: NeedsGroups; populationShares: PopulationShares; generatedAt: string; dataQuality?: QualityReport; survivorVoice?: FeedbackResults | null }): NeedsAssessment {
   const { profile, period, groups, populationShares } = input
+  const linkage = groups.linkage ?? { available: false, runAt: null, mode: null }
+  const linkedFor = (service: string) => (linkage.available ? (groups.linkedPeopleByService ?? []).find(p => (p.service ?? 'not-recorded') === service)?.people ?? 0 : null)
+  const used = groups.servicesUsed ?? []
+  const usedTotal = used.reduce((a, r) => a + r.people, 0)
+  const usedCount = (test: (n: number) => boolean) => used.filter(r => test(r.services)).reduce((a, r) => a + r.people, 0)
   const months = monthsIn(period)
   const services = [...new Set(groups.episodes.map(g => g.service ?? 'not-recorded'))].sort()
   const females = profile.districts.reduce((s, d) => s + d.population.females16plus, 0)
@@ -120,9 +169,11 @@ export function buildNeedsAssessment(input: { profile: PartnershipProfile; perio
     contract: NEEDS_CONTRACT,
     partnership: { code: profile.partnership.code, name: profile.partnership.name },
     period, generatedAt: input.generatedAt,
-    unit: { counted: 'episodes', note: 'Episodes (referrals or service episodes). Record linkage is not applied: "people" counts each agency\'s distinct people, so a person known to two agencies counts twice.' },
-    all: section('all', groups.episodes, populationShares, groups.peopleAll),
-    services: services.map(s => section(s, groups.episodes.filter(g => (g.service ?? 'not-recorded') === s), populationShares, groups.peopleByService.find(p => (p.service ?? 'not-recorded') === s)?.people ?? 0)),
+    unit: linkage.available
+      ? { counted: 'people', linkage, note: `People: unique people across agencies, from record linkage (${linkage.mode} run of ${linkage.runAt?.slice(0, 10)}); a person known to two agencies counts once. The characteristics tables count episodes (referrals or service episodes).` }
+      : { counted: 'episodes', linkage, note: 'Episodes (referrals or service episodes). Record linkage has not been run, so unique people cannot be counted: "people within each agency" counts each agency\'s distinct people, so a person known to two agencies counts twice.' },
+    all: section('all', groups.episodes, populationShares, groups.peopleAll, linkage.available ? (groups.linkedPeopleAll ?? 0) : null),
+    services: services.map(s => section(s, groups.episodes.filter(g => (g.service ?? 'not-recorded') === s), populationShares, groups.peopleByService.find(p => (p.service ?? 'not-recorded') === s)?.people ?? 0, linkedFor(s))),
     ratesByDistrict: profile.districts.map(d => ({ code: d.code, name: d.name, episodes: perDistrict(d.code), population16plus: d.population.age16plus, per1000: ratePer(perDistrict(d.code), d.population.age16plus, 1000) })),
     benchmarks: {
       marac: { cases: groups.maracCases, females16plus: females, ...maracPer10kFemales(groups.maracCases, females, months) },
@@ -132,11 +183,22 @@ export function buildNeedsAssessment(input: { profile: PartnershipProfile; perio
       }),
     },
     trends: groups.trends.map(t => ({ year: t.year, service: t.service ?? 'not-recorded', episodes: t.episodes })),
+    servicesUsed: {
+      unit: linkage.available ? 'people' : 'people-within-agencies', total: usedTotal,
+      rows: [['1', '1 service', (n: number) => n === 1], ['2', '2 services', (n: number) => n === 2], ['3+', '3 or more services', (n: number) => n >= 3]].map(([code, label, test]) => {
+        const count = usedCount(test as (n: number) => boolean)
+        return { code: code as string, label: label as string, count, percent: share(count, usedTotal) }
+      }),
+    },
+    safeAccommodation: safeAccommodationSection(groups.safeAccommodation ?? emptySafeAccommodation, period),
+    publication: false,
+    suppressionThreshold: profile.suppression.threshold,
+    suppressed: [],
+    definitions: needsDefinitions(linkage.available),
     dataQuality: input.dataQuality ?? null,
     survivorVoice: input.survivorVoice ?? null,
     representationNote: 'Representation ratio: the group\'s share of people supported whose ethnicity is known ÷ its share of the population. Under 0.8: under-represented; over 1.25: over-represented.',
     missing: [
-      'Safe accommodation demand against supply (declined by reason, unmet-need searches, occupancy, length of stay, move-on) is not in this report yet.',
       ...(Object.keys(populationShares).length === 0 ? ['No population shares were given, so no representation ratios (give --population FILE).'] : []),
     ],
   }
@@ -144,25 +206,53 @@ export function buildNeedsAssessment(input: { profile: PartnershipProfile; perio
 
 const esc = (value: unknown): string => String(value ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
+export type NeedsHtmlOptions = {
+  /** When given, safe accommodation figures link to their records: drillHref(figure). Only for permitted users, never in publication. */
+  drillHref?: (figure: string) => string
+}
+
 /** The needs assessment's content (headings and tables), for the page and the standalone document. */
-export function needsBody(report: NeedsAssessment): string {
-  const table = (caption: string, head: string[], rows: (string | number | null)[][]) =>
-    `<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">${esc(caption)}</caption><thead class="govuk-table__head"><tr class="govuk-table__row">${head.map(h => `<th scope="col" class="govuk-table__header">${esc(h)}</th>`).join('')}</tr></thead><tbody class="govuk-table__body">${rows.map(r => `<tr class="govuk-table__row">${r.map((c, i) => (i === 0 ? `<th scope="row" class="govuk-table__header">${esc(c)}</th>` : `<td class="govuk-table__cell">${esc(c ?? '')}</td>`)).join('')}</tr>`).join('')}</tbody></table>`
-  const b = (caption: string, rows: Breakdown) => table(caption, ['', 'Episodes', '%'], rows.map(r => [r.label, r.count, r.percent]))
+export function needsBody(report: NeedsAssessment, opts: NeedsHtmlOptions = {}): string {
+  const S = '*'
+  const show = (v: string | number | null | undefined, suppressed = false) => (suppressed ? S : v ?? '')
+  const link = (figure: string, v: number | null) => (opts.drillHref && !report.publication && v !== null && v > 0 ? { href: opts.drillHref(figure), text: v } : v)
+  type C = string | number | null | { href: string; text: string | number }
+  const td = (c: C) => (c !== null && typeof c === 'object' ? `<a class="govuk-link" href="${esc(c.href)}">${esc(c.text)}</a>` : esc(c ?? ''))
+  const table = (caption: string, head: string[], rows: C[][], id?: string) =>
+    `<table class="govuk-table"${id ? ` id="${id}"` : ''}><caption class="govuk-table__caption govuk-table__caption--m">${esc(caption)}</caption><thead class="govuk-table__head"><tr class="govuk-table__row">${head.map(h => `<th scope="col" class="govuk-table__header">${esc(h)}</th>`).join('')}</tr></thead><tbody class="govuk-table__body">${rows.map(r => `<tr class="govuk-table__row">${r.map((c, i) => (i === 0 ? `<th scope="row" class="govuk-table__header">${td(c)}</th>` : `<td class="govuk-table__cell">${td(c)}</td>`)).join('')}</tr>`).join('')}</tbody></table>`
+  const b = (caption: string, rows: Breakdown, unit = 'Episodes', drill?: string) => table(caption, ['', unit, '%'], rows.map(r => [r.label, r.suppressed ? S : drill ? link(`${drill}:${r.code}`, r.count) : r.count, show(r.percent, r.suppressed)]))
   const all = report.all
+  const sa = report.safeAccommodation
+  const n = (v: number | null) => (v === null ? S : v)
+  const linked = report.unit.linkage.available
   return `<h1 class="govuk-heading-l">Needs assessment<span class="govuk-caption-m">${esc(report.partnership.name)}, ${esc(report.period.label)}</span></h1>
-<p class="govuk-body">${esc(report.unit.note)}</p>
-${table('Episodes and people by service', ['Service', 'Episodes', 'People (within each agency)'], [...report.services.map(s => [s.service, s.episodes, s.peopleWithinAgencies]), ['All services', all.episodes, all.peopleWithinAgencies]])}
+${report.publication ? `<div class="govuk-inset-text" id="publication">Publication version: counts under ${report.suppressionThreshold} are withheld and shown as ${S}, with other counts where a withheld count could be worked out from a total.</div>` : '<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>Internal version with small numbers: not for publication.</strong></div>'}
+<p class="govuk-body" id="unit"><strong>Counting unit: ${linked ? 'unique people' : 'episodes'}.</strong> ${esc(report.unit.note)}</p>
+${table(linked ? 'Unique people and episodes by service' : 'Episodes by service (unique people need record linkage)', ['Service', 'Episodes', ...(linked ? ['Unique people'] : []), 'People within each agency'], [...report.services.map(s => [s.service, n(s.episodes), ...(linked ? [n(s.people)] : []), n(s.peopleWithinAgencies)]), ['All services', n(all.episodes), ...(linked ? [n(all.people)] : []), n(all.peopleWithinAgencies)]], 'people')}
+${b(`${report.servicesUsed.unit === 'people' ? 'Unique people' : 'People within each agency'} by number of services used`, report.servicesUsed.rows, 'People')}
 ${b('Age bands (all services)', all.ageBands)}${b('Sex', all.sex)}${b('Gender identity', all.genderIdentity)}
-${table('Ethnicity against the population', ['Ethnicity', 'Episodes', '% of known', 'Population %', 'Representation ratio', 'Flag'], all.ethnicity.map(e => [e.label, e.count, e.shareOfKnown, e.populationShare === null ? null : Math.round(e.populationShare * 1000) / 10, e.ratio, e.flag]))}
+${table('Ethnicity against the population', ['Ethnicity', 'Episodes', '% of known', 'Population %', 'Representation ratio', 'Flag'], all.ethnicity.map(e => [e.label, show(e.count, e.suppressed), e.shareOfKnown, e.populationShare === null ? null : Math.round(e.populationShare * 1000) / 10, e.ratio, e.flag]))}
 <p class="govuk-body">${esc(report.representationNote)}</p>
 ${b('Disability', all.disability)}${b('Sexual orientation', all.sexualOrientation)}${b('No recourse to public funds', all.nrpf)}${b('Children', all.children)}
-${table('Rates per 1,000 population aged 16+ by district', ['District', 'Episodes', 'Population 16+', 'Per 1,000'], report.ratesByDistrict.map(r => [r.name, r.episodes, r.population16plus, r.per1000]))}
+${table('Rates per 1,000 population aged 16+ by district', ['District', 'Episodes', 'Population 16+', 'Per 1,000'], report.ratesByDistrict.map(r => [r.name, n(r.episodes), r.population16plus, r.per1000]))}
 ${table('Benchmarks', ['', 'Value', 'Benchmark', '% of benchmark'], [['MARAC cases per 10,000 adult females (annualised)', report.benchmarks.marac.value, report.benchmarks.marac.benchmark, report.benchmarks.marac.percentOfBenchmark], ...report.benchmarks.idvaPerFte.filter(t => t.fte !== null).map(t => [`${t.name}: referrals per FTE (annualised)`, t.value, t.benchmark, t.percentOfBenchmark])])}
-${table('Trends: episodes per financial year', ['Year (April to March)', 'Service', 'Episodes'], report.trends.map(t => [`${t.year}/${String((Number(t.year) + 1) % 100).padStart(2, '0')}`, t.service, t.episodes]))}
+${table('Trends: episodes per financial year', ['Year (April to March)', 'Service', 'Episodes'], report.trends.map(t => [`${t.year}/${String((Number(t.year) + 1) % 100).padStart(2, '0')}`, t.service, n(t.episodes)]))}
+<h2 class="govuk-heading-l" id="safe-accommodation">Safe accommodation: demand against supply</h2>
+${table('Demand and supply by accommodation type', ['Accommodation type', 'Bedspaces', 'Referrals', 'Declined', 'Households supported', 'Occupancy %'], sa.demandAndSupply.map(r => [r.label, r.bedspaces, r.referrals === null ? S : link(`referrals:${r.type}`, r.referrals), r.declined === null ? S : link(`declined-type:${r.type}`, r.declined), n(r.householdsSupported), r.occupancyPercent]), 'sa-demand')}
+${b('Referrals to providers in the period, by outcome', sa.referralOutcomes, 'Referrals', 'outcome')}
+${b('Referrals declined, by the provider\'s reason', sa.declinedByReason, 'Referrals', 'declined')}
+${table('Unmet need: searches that found no suitable room', ['', 'Searches'], [['Searches with no suitable room', sa.unmetNeed.searches === null ? S : link('unmet:all', sa.unmetNeed.searches)], ['All vacancy searches', n(sa.unmetNeed.allSearches)]], 'sa-unmet')}
+${b('Why units were ruled out in the unmet searches (a search can have several reasons)', sa.unmetNeed.reasons, 'Searches', 'unmet')}
+${b('What the households turned away had in common', sa.unmetNeed.characteristics, 'Searches')}
+${table('Occupancy', ['', 'Value'], [['Bedspaces', sa.occupancy.bedspaces], ['Occupancy (room-nights with a household in)', sa.occupancy.occupancyPercent === null ? null : `${sa.occupancy.occupancyPercent}%`], ['Households moved in', n(sa.occupancy.movedIn)], ['Households moved out', n(sa.occupancy.movedOut)], ['Households in at the end of the period', n(sa.occupancy.inAtEnd)]], 'sa-occupancy')}
+${table('Length of stay (stays that ended in the period)', ['', 'Value'], [['Stays ended', n(sa.lengthOfStay.endedStays)], ['Median (days)', sa.lengthOfStay.medianDays], ['Mean (days)', sa.lengthOfStay.meanDays], ...(report.publication ? [] : [['Longest (days)', sa.lengthOfStay.longestDays]])], 'sa-stay')}
+${b('Length of stay', sa.lengthOfStay.bands, 'Stays')}
+${b('Move-on: where households went', sa.moveOn, 'Households', 'moveon')}
 ${report.survivorVoice ? survivorVoiceTables(report.survivorVoice, table) : ''}
 ${report.dataQuality ? table('Data quality appendix: % unknown (not known + declined) by field and agency', ['Field', ...report.dataQuality.agencies.map(a => a.code)], report.dataQuality.fields.map(f => [f.field, ...report.dataQuality!.agencies.map(a => { const c = f.byAgency[a.code]; return c && c.recorded ? c.pctUnknown : 'not recorded' })])) : ''}
-<h2 class="govuk-heading-m">Not yet in this report</h2><ul class="govuk-list govuk-list--bullet">${report.missing.map(m => `<li>${esc(m)}</li>`).join('')}</ul>`
+<h2 class="govuk-heading-m">Definitions</h2>
+<ol class="govuk-list govuk-list--number" id="definitions">${report.definitions.map(d => `<li><strong>${esc(d.title)}.</strong> ${esc(d.text)}</li>`).join('')}</ol>
+${report.missing.length ? `<h2 class="govuk-heading-m">Not in this report</h2><ul class="govuk-list govuk-list--bullet">${report.missing.map(m => `<li>${esc(m)}</li>`).join('')}</ul>` : ''}`
 }
 
 /** A standalone HTML document of the needs assessment. */

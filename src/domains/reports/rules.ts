@@ -364,3 +364,51 @@ export function ageBand(age: number | null): string {
   return '75+'
 }
 export const ageBands = ['under-16', '16-24', '25-34', '35-44', '45-54', '55-64', '65-74', '75+', 'not-known'] as const
+
+// ---------------------------------------------------------------------------------------------------------
+// Suppression over linked tables
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Small-number suppression for any set of published numbers tied together by additive lines (a line is a
+ * list of cell indexes whose values sum to zero with signs, in practice "these parts add up to that total":
+ * the total is simply one more cell of the line). Primary: a value from 1 to threshold - 1. Secondary: a line
+ * with exactly one hidden cell would give it away by subtraction, so the line's smallest other cell is hidden
+ * too (non-zero and unprotected cells first), repeated until no line has exactly one hidden cell.
+ * `preHidden` cells are withheld already (elsewhere); `protect` cells (totals) are chosen only when a line has
+ * nothing else.
+ */
+export function suppressLines(values: readonly number[], lines: readonly (readonly number[])[], threshold: number, options: { preHidden?: ReadonlySet<number>; protect?: ReadonlySet<number> } = {}): { hidden: boolean[]; reason: ('primary' | 'secondary' | null)[] } {
+  const hidden = values.map((v, i) => (v > 0 && v < threshold) || (options.preHidden?.has(i) ?? false))
+  const reason: ('primary' | 'secondary' | null)[] = values.map((v, i) => (v > 0 && v < threshold ? 'primary' : hidden[i] ? 'secondary' : null))
+  const protect = options.protect ?? new Set<number>()
+  for (let guard = 0; guard <= values.length + 1; guard++) {
+    let changed = false
+    for (const line of lines) {
+      if (line.filter(i => hidden[i]).length !== 1) continue
+      const candidates = line.filter(i => !hidden[i])
+      if (candidates.length === 0) continue
+      candidates.sort((a, b) => {
+        if (protect.has(a) !== protect.has(b)) return protect.has(a) ? 1 : -1
+        const va = values[a]!
+        const vb = values[b]!
+        if ((va === 0) !== (vb === 0)) return va === 0 ? 1 : -1
+        return va - vb || a - b
+      })
+      const pick = candidates[0]!
+      hidden[pick] = true
+      reason[pick] = 'secondary'
+      changed = true
+    }
+    if (!changed) break
+  }
+  return { hidden, reason }
+}
+
+/** Cells of `suppressLines` that could still be worked out: the only hidden cell of some line. For the tests. */
+export function exposedByLines(lines: readonly (readonly number[])[], hidden: readonly boolean[]): number[] {
+  return lines.flatMap(line => {
+    const h = line.filter(i => hidden[i])
+    return h.length === 1 ? [h[0]!] : []
+  })
+}

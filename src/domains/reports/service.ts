@@ -25,6 +25,8 @@ import { type PartnershipProfile, parseProfile } from '../partnership/profile.ts
 import { MARAC_RETURN_CONTRACT, MARAC_RETURN_DEFINITIONS, type MaracMeetingRow, type MaracReturn, totalsOf } from './maracReturn.ts'
 import { PART4_CONTRACT, PART4_DEFINITIONS, type Part4Return } from './part4.ts'
 import { buildNeedsAssessment, type NeedsAssessment, type NeedsGroups, type PopulationShares } from './needs.ts'
+import { needsForPublication } from './needsPublication.ts'
+import type { SafeAccommodationGroups } from './safeAccommodation.ts'
 import { buildQuarterly, type GroupedCounts, type PoliceCounts, type QuarterlyReport } from './quarterly.ts'
 import { dateRange, parseFinancialYear, type Period, parseQuarter, yearBefore } from './rules.ts'
 import { flaggedCte, historyStart, idvaEpisodes, repeatCondition } from './source.ts'
@@ -190,7 +192,78 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     })
   }
 
-  async function needsAssessment(who: Who, options: { from: string; to: string; populationShares?: PopulationShares }): Promise<NeedsAssessment> {
+  /**
+   * People for the needs assessment: with a completed record linkage run, each agency person (agency + person_ref)
+   * is replaced by its person-cluster (linkage_record.cluster_id; plaintext preferred to encoded), so a person
+   * known to two agencies counts once; without one, each agency's people are counted apart. Also how many
+   * services each person used in the period.
+   */
+  async function linkedPeople(tx: Kysely<DB>, partnershipId: string, agencyId: string | null, period: Period): Promise<Pick<NeedsGroups, 'linkage' | 'linkedPeopleByService' | 'linkedPeopleAll' | 'servicesUsed'>> {
+    const run = await sql<{ mode: string; run_at: string }>`
+      SELECT mode, to_char(coalesce(finished_at, started_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS run_at FROM linkage_run
+       WHERE partnership_id = ${partnershipId}::uuid AND status = 'completed' ORDER BY coalesce(finished_at, started_at) DESC LIMIT 1`.execute(tx)
+    const available = run.rows.length > 0
+    const people = sql`
+      WITH e AS (
+        SELECT DISTINCT coalesce(e.service, 'not-recorded') AS service, e.agency_id, e.person_ref FROM service_episode e
+         WHERE e.partnership_id = ${partnershipId}::uuid AND e.referral_date BETWEEN ${period.from}::date AND ${period.to}::date
+           ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
+      ), p AS (
+        SELECT e.service, ${available
+          ? sql`coalesce((SELECT lr.cluster_id::text FROM linkage_record lr WHERE lr.partnership_id = ${partnershipId}::uuid AND lr.agency_id = e.agency_id AND lr.person_ref = e.person_ref ORDER BY lr.mode DESC LIMIT 1), e.agency_id::text || '|' || e.person_ref)`
+          : sql`e.agency_id::text || '|' || e.person_ref`} AS person
+          FROM e
+      )`
+    const used = await sql<{ services: number; people: number }>`${people}
+      SELECT x.n AS services, count(*)::int AS people FROM (SELECT p.person, count(DISTINCT p.service)::int AS n FROM p GROUP BY p.person) x GROUP BY x.n ORDER BY x.n`.execute(tx)
+    if (!available) return { linkage: { available, runAt: null, mode: null }, servicesUsed: used.rows }
+    const counts = await sql<{ service: string; whole: number; people: number }>`${people}
+      SELECT p.service, grouping(p.service)::int AS whole, count(DISTINCT p.person)::int AS people FROM p GROUP BY GROUPING SETS ((p.service), ())`.execute(tx)
+    return {
+      linkage: { available, runAt: run.rows[0]!.run_at, mode: run.rows[0]!.mode },
+      linkedPeopleByService: counts.rows.filter(r => r.whole === 0), linkedPeopleAll: counts.rows.find(r => r.whole === 1)?.people ?? 0,
+      servicesUsed: used.rows,
+    }
+  }
+
+  /** The safe accommodation records behind the needs assessment's demand-against-supply section (read only). */
+  async function safeAccommodationGroups(tx: Kysely<DB>, p: string, agencyId: string | null, period: Period): Promise<SafeAccommodationGroups> {
+    const provider = (column: string) => (agencyId ? sql`AND ${sql.ref(column)} = ${agencyId}::uuid` : sql``)
+    const referrals = await sql<{ type: string; status: string; n: number }>`
+      SELECT u.accommodation_type AS type, r.status, count(*)::int AS n FROM accommodation_referral r
+        JOIN accommodation_unit u ON u.partnership_id = r.partnership_id AND u.id = r.unit_id
+       WHERE r.partnership_id = ${p}::uuid AND r.referred_on BETWEEN ${period.from}::date AND ${period.to}::date ${provider('r.provider_agency_id')}
+       GROUP BY 1, 2`.execute(tx)
+    const declined = await sql<{ type: string; reason: string; n: number }>`
+      SELECT u.accommodation_type AS type, coalesce(r.decline_reason, 'other') AS reason, count(*)::int AS n FROM accommodation_referral r
+        JOIN accommodation_unit u ON u.partnership_id = r.partnership_id AND u.id = r.unit_id
+       WHERE r.partnership_id = ${p}::uuid AND r.status = 'declined'
+         AND (r.decided_at AT TIME ZONE 'Europe/London')::date BETWEEN ${period.from}::date AND ${period.to}::date ${provider('r.provider_agency_id')}
+       GROUP BY 1, 2`.execute(tx)
+    const searches = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM accommodation_search s
+       WHERE s.partnership_id = ${p}::uuid AND s.searched_on BETWEEN ${period.from}::date AND ${period.to}::date ${provider('s.agency_id')}`.execute(tx)
+    const unmet = await sql<{ household: SafeAccommodationGroups['unmetSearches'][number]['household']; reason_codes: string[] }>`
+      SELECT s.household, s.reason_codes FROM accommodation_search s
+       WHERE s.partnership_id = ${p}::uuid AND s.suitable_count = 0 AND s.searched_on BETWEEN ${period.from}::date AND ${period.to}::date ${provider('s.agency_id')}`.execute(tx)
+    const stayWhere = sql`pl.partnership_id = ${p}::uuid AND pl.moved_in_on <= ${period.to}::date AND (pl.moved_out_on IS NULL OR pl.moved_out_on >= ${period.from}::date)`
+    const units = await sql<SafeAccommodationGroups['units'][number]>`
+      SELECT u.id, u.name, u.provider_agency_id AS "providerId", a.name AS "providerName", u.accommodation_type AS type,
+             (SELECT count(*) FROM accommodation_space s WHERE s.partnership_id = u.partnership_id AND s.unit_id = u.id)::int AS spaces
+        FROM accommodation_unit u JOIN agency a ON a.partnership_id = u.partnership_id AND a.id = u.provider_agency_id
+       WHERE u.partnership_id = ${p}::uuid ${provider('u.provider_agency_id')}
+         AND (u.is_active OR EXISTS (SELECT 1 FROM accommodation_placement pl WHERE ${stayWhere} AND pl.unit_id = u.id))`.execute(tx)
+    const stays = await sql<SafeAccommodationGroups['stays'][number]>`
+      SELECT pl.unit_id AS "unitId", to_char(pl.moved_in_on, 'YYYY-MM-DD') AS "movedInOn", to_char(pl.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn", pl.move_on_destination AS "moveOnDestination"
+        FROM accommodation_placement pl WHERE ${stayWhere} ${provider('pl.provider_agency_id')}`.execute(tx)
+    return {
+      referrals: referrals.rows, declined: declined.rows, searches: searches.rows[0]?.n ?? 0,
+      unmetSearches: unmet.rows.map(r => ({ household: r.household, reasonCodes: r.reason_codes })),
+      units: units.rows, stays: stays.rows,
+    }
+  }
+
+  async function needsAssessment(who: Who, options: { from: string; to: string; populationShares?: PopulationShares; publication?: boolean }): Promise<NeedsAssessment> {
     const agencyId = readerAgency(who)
     let period: Period
     try {
@@ -224,15 +297,18 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
            ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
          GROUP BY 1, 2 ORDER BY 2, 1`.execute(tx)
       const marac = await maracCases(tx, who.partnershipId, agencyId, period)
-      await recordAudit(tx, who, { action: 'REPORT_VIEW', subjectType: 'report', subjectId: `needs-assessment/${period.from}..${period.to}`, details: { report: 'needs-assessment', from: period.from, to: period.to } })
-      return { episodes: rows.rows, maracCases: marac, peopleByService: people.rows.filter(r => r.whole === 0), peopleAll: people.rows.find(r => r.whole === 1)?.people ?? 0, trends: trends.rows }
+      const linked = await linkedPeople(tx, who.partnershipId, agencyId, period)
+      const safeAccommodation = await safeAccommodationGroups(tx, who.partnershipId, agencyId, period)
+      await recordAudit(tx, who, { action: 'REPORT_VIEW', subjectType: 'report', subjectId: `needs-assessment/${period.from}..${period.to}`, details: { report: 'needs-assessment', from: period.from, to: period.to, publication: options.publication ?? false } })
+      return { episodes: rows.rows, maracCases: marac, peopleByService: people.rows.filter(r => r.whole === 0), peopleAll: people.rows.find(r => r.whole === 1)?.people ?? 0, trends: trends.rows, ...linked, safeAccommodation }
     })
     const quality = await createQualityService({ db, now }).report(who, { from: period.from, to: period.to })
     // Survivor voice: suppressed aggregates only, read as the signed-in user (a command-line run has no reader to scope them by).
     const survivorVoice = 'roles' in who && can(who.roles, 'feedback.results')
       ? await withActor(db, who, tx => feedbackResults(tx, { from: period.from, to: period.to }))
       : null
-    return buildNeedsAssessment({ profile, period, groups, populationShares: options.populationShares ?? {}, generatedAt: now().toISOString(), dataQuality: quality, survivorVoice })
+    const report = buildNeedsAssessment({ profile, period, groups, populationShares: options.populationShares ?? {}, generatedAt: now().toISOString(), dataQuality: quality, survivorVoice })
+    return options.publication ? needsForPublication(report) : report
   }
 
   /** The SafeLives Marac quarterly dataset, per meeting date (see maracReturn.ts). */
