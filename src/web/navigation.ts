@@ -12,9 +12,12 @@ const items: Item[] = [
   { text: 'MARAC', href: '/marac', permission: 'marac.read' },
   { text: 'Safe accommodation', href: '/accommodation', permission: 'accommodation.view' },
   { text: 'Additional security', href: '/services/sanctuary', permission: 'wha.deliver' },
+  { text: 'Therapeutic support', href: '/services/therapy', permission: 'wha.deliver' },
   { text: 'Feedback', href: '/feedback', permission: 'feedback.results' },
   { text: 'Linked people', href: '/linkage', permission: 'linkage.review' },
   { text: 'Reports', href: '/reports', permission: 'report.read' },
+  { text: 'Data quality', href: '/reports/data-quality', permission: 'report.read' },
+  { text: 'Imports', href: '/imports', permission: 'import.run' },
   { text: 'Users', href: '/admin/users', permission: 'user.manage' },
   { text: 'Audit log', href: '/audit', permission: 'audit.read' },
 ]

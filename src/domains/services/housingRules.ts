@@ -137,7 +137,7 @@ export function checkApproach(input: ApproachInput, today: string): { ok: true; 
   }
   const caseReference = input.caseReference.trim().toUpperCase()
   if (caseReference && !/^[A-Z0-9][A-Z0-9-]{1,39}$/.test(caseReference)) {
-    problems.push({ field: 'caseReference', message: `Enter a case reference like HC-000123, or leave it blank: "${input.caseReference.trim()}" is not one` })
+    problems.push({ field: 'caseReference', message: `Enter a case reference like IDVA-2026-00012, or leave it blank: "${input.caseReference.trim()}" is not one` })
   }
   if (problems.length) return { ok: false, problems }
   return {

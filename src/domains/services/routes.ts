@@ -5,6 +5,7 @@ import type { Services } from '../../web/services.ts'
 import { NotFoundError } from '../cases/service.ts'
 import { ConcurrentEditError, UserInputError } from '../auth/users.ts'
 import { createSanctuaryService } from './sanctuary.ts'
+import { therapyHousingRoutes } from './therapyHousingRoutes.ts'
 import { createWhaService } from './wha.ts'
 import { fundingCategories, fundingCategoryLabels, fundingStatusLabels, isOpenReciprocal, reciprocalStatuses, reciprocalStatusLabels } from './whaRules.ts'
 import {
@@ -197,4 +198,7 @@ export const sanctuaryRoutes: FastifyPluginAsync<{ services: Services }> = async
     }
     return reply.redirect('/services/reciprocals', 303)
   })
+
+  // ---- Therapeutic support and housing approaches ----
+  await app.register(therapyHousingRoutes, { services })
 }

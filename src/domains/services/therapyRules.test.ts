@@ -19,7 +19,7 @@ describe('therapeutic support referrals', () => {
   it('names every missing or wrong field; the referral is today or earlier', () => {
     expect(fields(checkTherapyReferral({ client: '', ageAtReferral: '', supportKind: 'x', providerAgencyId: 'p2', referredOn: '2026-11-23', caseReference: 'not a ref!' }, ['p1'], today)))
       .toEqual(['client', 'supportKind', 'providerAgencyId', 'referredOn', 'caseReference'])
-    expect(checkTherapyReferral({ ...referral, caseReference: ' hc-000123 ' }, ['p1'], today)).toMatchObject({ ok: true, value: { caseReference: 'HC-000123' } })
+    expect(checkTherapyReferral({ ...referral, caseReference: ' idva-2026-00012 ' }, ['p1'], today)).toMatchObject({ ok: true, value: { caseReference: 'IDVA-2026-00012' } })
   })
 })
 

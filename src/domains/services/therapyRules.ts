@@ -67,7 +67,7 @@ export function checkTherapyReferral(input: TherapyReferralInput, providers: rea
   if (!isIsoDate(input.referredOn) || input.referredOn > today) problems.push({ field: 'referredOn', message: 'Enter the date of the referral, today or in the past' })
   const caseReference = input.caseReference.trim().toUpperCase()
   if (caseReference && !/^[A-Z0-9][A-Z0-9-]{1,39}$/.test(caseReference)) {
-    problems.push({ field: 'caseReference', message: `Enter a case reference like HC-000123, or leave it blank: "${input.caseReference.trim()}" is not one` })
+    problems.push({ field: 'caseReference', message: `Enter a case reference like IDVA-2026-00012, or leave it blank: "${input.caseReference.trim()}" is not one` })
   }
   if (problems.length) return { ok: false, problems }
   return {
