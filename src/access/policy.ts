@@ -49,6 +49,11 @@ export const permissions = [
   'wha.deliver',
   /** Record linkage: review uncertain pairs of records and decide "same person" or "different people". */
   'linkage.review',
+  /**
+   * Import agency files (upload, preview, fix the mapping, confirm) and save mappings. The analyst imports
+   * for every agency (partnership); an IDVA manager, the agency lead for its data, for their own agency.
+   */
+  'import.run',
 ] as const
 
 export type Permission = (typeof permissions)[number]
@@ -87,6 +92,7 @@ export const policy: Record<Role, Grants> = {
     'person.write': 'agency',
     'report.read': 'agency',
     'linkage.review': 'agency',
+    'import.run': 'agency',
     'accommodation.view': 'partnership',
     'accommodation.search': 'agency',
     'wha.refer': 'agency',
@@ -123,7 +129,7 @@ export const policy: Record<Role, Grants> = {
   'sanctuary-provider': { 'wha.deliver': 'agency', 'feedback.issue': 'agency', 'feedback.results': 'agency' },
   analyst: {
     'report.read': 'partnership', 'report.drill': 'partnership', 'accommodation.view': 'partnership', 'feedback.results': 'partnership',
-    'linkage.review': 'partnership',
+    'linkage.review': 'partnership', 'import.run': 'partnership',
   },
   commissioner: { 'report.read': 'partnership', 'accommodation.view': 'partnership', 'feedback.results': 'partnership' },
   // Independent of the commissioned services: reads anonymous responses (never identities) and tags themes.

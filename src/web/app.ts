@@ -262,6 +262,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(feedbackRoutes, { services, config })
   await app.register(linkageRoutes, { services })
   await app.register((await import('../domains/reports/routes.ts')).reportRoutes, { services })
+  await app.register((await import('../domains/imports/routes.ts')).importRoutes, { services })
+  await app.register((await import('../domains/quality/routes.ts')).qualityRoutes, { services })
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
 
   return app as unknown as FastifyInstance

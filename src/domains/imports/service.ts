@@ -42,7 +42,7 @@
  *   await imports.check(who, { source, agencyCode, mapping?, onError? }) → ImportSummary
  *
  * `who` is the signed-in Actor (queries run through withActor, so row-level security applies: importing
- * needs `import.run` for the agency, for now `report.drill`) or, for the command line, a SystemActor
+ * needs `import.run` for the agency: the analyst for every agency, an IDVA manager for their own) or, for the command line, a SystemActor
  * (owner connection, every query filtered by partnership). Errors meant for the user are
  * ImportServiceError (code: not-found | forbidden | invalid-state | mapping-mismatch | mapping-version |
  * unsupported-dataset | staging-lost) or ImportFileError (from the pipeline).
@@ -496,7 +496,7 @@ export function createImportService(deps: ImportServiceDeps) {
   /** Refuses an actor who may not import for the agency (the database would refuse too; this says why). */
   function assertMayImport(who: ImportWho, agency: AgencyRow, what = 'import data'): void {
     if (!isActor(who)) return
-    const scope = scopeFor(who.roles, 'report.drill') // stands in for import.run until the policy has it
+    const scope = scopeFor(who.roles, 'import.run')
     if (scope === 'partnership' || (scope === 'agency' && who.agencyId === agency.id)) return
     throw new ImportServiceError('forbidden', `You may not ${what} for ${agency.name}.`)
   }
@@ -619,6 +619,49 @@ export function createImportService(deps: ImportServiceDeps) {
 
   async function currentMapping(who: ImportWho, agencyCode: string, dataset: DatasetName = 'service-episodes'): Promise<Mapping | null> {
     return inTx(db, who, async (tx) => currentMappingIn(tx, who.partnershipId, await agencyByCode(tx, who.partnershipId, agencyCode), dataset))
+  }
+
+  /** One saved version of an agency's mapping, or null. */
+  async function savedMapping(who: ImportWho, agencyCode: string, dataset: DatasetName, version: number): Promise<Mapping | null> {
+    return inTx(db, who, async (tx) => {
+      const agency = await agencyByCode(tx, who.partnershipId, agencyCode)
+      const row = await tx
+        .selectFrom('import_mapping')
+        .where('partnership_id', '=', who.partnershipId)
+        .where('agency_id', '=', agency.id)
+        .where('dataset', '=', dataset)
+        .where('version', '=', version)
+        .select('mapping')
+        .executeTakeFirst()
+      return row ? parseMapping(row.mapping) : null
+    })
+  }
+
+  /** The mapping a batch was staged with (as stored with the batch). */
+  async function batchMapping(who: ImportWho, batchId: string): Promise<Mapping> {
+    return inTx(db, who, async (tx) => {
+      await loadBatch(tx, who.partnershipId, batchId)
+      const row = await tx
+        .selectFrom('import_batch')
+        .where('partnership_id', '=', who.partnershipId)
+        .where('id', '=', batchId)
+        .select('mapping')
+        .executeTakeFirstOrThrow()
+      return parseMapping(row.mapping)
+    })
+  }
+
+  /** The agencies the actor may import for (all of the partnership's for import.run at partnership scope). */
+  async function importableAgencies(who: ImportWho): Promise<{ code: string; name: string }[]> {
+    return inTx(db, who, async (tx) => {
+      let q = tx.selectFrom('agency').where('partnership_id', '=', who.partnershipId).select(['id', 'code', 'name']).orderBy('name')
+      if (isActor(who)) {
+        const scope = scopeFor(who.roles, 'import.run')
+        if (scope === null || scope === 'own' || scope === 'team') return []
+        if (scope === 'agency') q = q.where('id', '=', who.agencyId)
+      }
+      return (await q.execute()).map((a) => ({ code: a.code, name: a.name }))
+    })
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -944,7 +987,11 @@ export function createImportService(deps: ImportServiceDeps) {
     })
   }
 
-  async function preview(who: ImportWho, batchId: string, options: { errorLimit?: number; sampleRows?: number } = {}): Promise<ImportPreview> {
+  /**
+   * The preview of a batch. `audit: true` (a person looking at it on a page) records the read in the audit
+   * log, since the sample rows and errors show personal data as sent.
+   */
+  async function preview(who: ImportWho, batchId: string, options: { errorLimit?: number; sampleRows?: number; audit?: boolean } = {}): Promise<ImportPreview> {
     const errorLimit = options.errorLimit ?? 100
     const sampleLimit = options.sampleRows ?? 10
     return inTx(db, who, async (tx) => {
@@ -979,7 +1026,7 @@ export function createImportService(deps: ImportServiceDeps) {
         errorsByCode?: Record<string, number>
         unmappedValues?: UnmappedColumnReport[]
       }
-      return {
+      const result: ImportPreview = {
         batch: batchInfo(b),
         meta: summary.meta ?? null,
         headers: summary.headers ?? null,
@@ -990,6 +1037,15 @@ export function createImportService(deps: ImportServiceDeps) {
         sameFileImported: same.map((s) => ({ batchId: s.id, committedAt: s.committed_at, mappingVersion: s.mapping_version })),
         canCommit: b.status === 'staged' || b.status === 'committing',
       }
+      if (options.audit) {
+        await recordAudit(tx, who, {
+          action: 'IMPORT',
+          subjectType: 'import_batch',
+          subjectId: batchId,
+          details: { step: 'previewed', agency: b.agency_code, errorsShown: firstErrors.length, rowsShown: sample.length },
+        })
+      }
+      return result
     })
   }
 
@@ -1095,6 +1151,7 @@ export function createImportService(deps: ImportServiceDeps) {
     await inTx(db, who, async (tx) => {
       const b = await loadBatch(tx, who.partnershipId, batchId)
       assertMayImport(who, { id: b.agency_id, code: b.agency_code, name: b.agency_name, kind: '' }, 'see imports')
+      await recordAudit(tx, who, { action: 'IMPORT', subjectType: 'import_batch', subjectId: batchId, details: { step: 'error-report', agency: b.agency_code } })
     })
     yield (options.bom === false ? '' : '\uFEFF') + csvRow(['row', 'column', 'value', 'message'])
     let after = 0
@@ -1165,7 +1222,7 @@ export function createImportService(deps: ImportServiceDeps) {
     }
   }
 
-  return { saveMapping, listMappings, currentMapping, stage, preview, commit, discard, errorReport, listBatches, importFile, check }
+  return { saveMapping, listMappings, currentMapping, savedMapping, batchMapping, importableAgencies, stage, preview, commit, discard, errorReport, listBatches, importFile, check }
 }
 
 export type ImportService = ReturnType<typeof createImportService>
