@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sql } from 'kysely'
@@ -119,6 +120,56 @@ describe(`safe accommodation data layer on ${engineUnderTest}`, () => {
     const room = await database.db.selectFrom('accommodation_space').where('partnership_id', '=', partnershipId).select('id').executeTakeFirstOrThrow()
     await database.db.updateTable('accommodation_space').set({ version: sql`version + 1` }).where('id', '=', room.id).execute()
     expect(await repo.inventoryVersion(database.db, partnershipId)).toBe(before + 1)
+  })
+
+  it('therapeutic support: the referrer and the providing agency see a referral; only the provider records sessions', async () => {
+    const f = factories(database.db)
+    const provider = await f.newUser(partnershipId, { agencyId: agency['cambridge-womens-aid']!, roles: ['sanctuary-provider'] })
+    const otherProvider = await f.newUser(partnershipId, { agencyId: agency['peterborough-womens-aid']!, roles: ['sanctuary-provider'] })
+    const id = randomUUID()
+    const referral = (actor: Actor, over: Record<string, unknown> = {}) => ({
+      partnership_id: partnershipId, id, client: 'child' as const, age_at_referral: 8, referring_agency_id: actor.agencyId, referred_by: actor.userId,
+      provider_agency_id: agency['cambridge-womens-aid']!, referred_on: '2026-10-01', ...over,
+    })
+    // Recorded as oneself, for one's own agency: not in someone else's name.
+    await expect(withActor(database.db, actors.idva!, tx => tx.insertInto('therapeutic_referral').values(referral(actors.idva!, { referred_by: actors.housing!.userId })).execute()))
+      .rejects.toThrow(/row-level security/)
+    await expect(withActor(database.db, actors.commissioner!, tx => tx.insertInto('therapeutic_referral').values(referral(actors.commissioner!)).execute()))
+      .rejects.toThrow(/row-level security/)
+    await withActor(database.db, actors.idva!, tx => tx.insertInto('therapeutic_referral').values(referral(actors.idva!)).execute())
+    const sees = async (actor: Actor) => (await withActor(database.db, actor, tx => tx.selectFrom('therapeutic_referral').where('id', '=', id).select('id').execute())).length
+    expect([await sees(actors.idva!), await sees(provider), await sees(otherProvider), await sees(actors.commissioner!), await sees(actors.housing!)]).toEqual([1, 1, 0, 0, 0])
+    const session = (actor: Actor) => ({ partnership_id: partnershipId, id: randomUUID(), referral_id: id, session_on: '2026-10-20', attendance: 'attended', recorded_by: actor.userId })
+    await expect(withActor(database.db, actors.idva!, tx => tx.insertInto('therapeutic_session').values(session(actors.idva!)).execute())).rejects.toThrow(/row-level security/)
+    await expect(withActor(database.db, otherProvider, tx => tx.insertInto('therapeutic_session').values(session(otherProvider)).execute())).rejects.toThrow(/row-level security/)
+    await withActor(database.db, provider, tx => tx.insertInto('therapeutic_session').values(session(provider)).execute())
+    const sessions = async (actor: Actor) => (await withActor(database.db, actor, tx => tx.selectFrom('therapeutic_session').where('referral_id', '=', id).select('id').execute())).length
+    expect([await sessions(provider), await sessions(actors.idva!), await sessions(otherProvider), await sessions(actors.commissioner!)]).toEqual([1, 1, 0, 0])
+  })
+
+  it('housing approaches and their temporary accommodation: the recording housing team only', async () => {
+    const f = factories(database.db)
+    const otherHousing = await f.newUser(partnershipId, { agencyId: agency['cambridge-city-housing']!, roles: ['housing-officer'] })
+    const id = randomUUID()
+    const approach = (actor: Actor, over: Record<string, unknown> = {}) => ({
+      partnership_id: partnershipId, id, agency_id: actor.agencyId, recorded_by: actor.userId, approached_on: '2026-08-01', da_reason_for_loss: true,
+      duty: 'prevention', accommodation_at_approach: 'living-with-family', prevention_started_on: '2026-08-01', ...over,
+    })
+    await expect(withActor(database.db, actors.housing!, tx => tx.insertInto('housing_approach').values(approach(actors.housing!, { agency_id: otherHousing.agencyId })).execute()))
+      .rejects.toThrow(/row-level security/)
+    await expect(withActor(database.db, actors.referrer!, tx => tx.insertInto('housing_approach').values(approach(actors.referrer!)).execute()))
+      .rejects.toThrow(/row-level security/)
+    await withActor(database.db, actors.housing!, tx => tx.insertInto('housing_approach').values(approach(actors.housing!)).execute())
+    const sees = async (actor: Actor) => (await withActor(database.db, actor, tx => tx.selectFrom('housing_approach').where('id', '=', id).select('id').execute())).length
+    expect([await sees(actors.housing!), await sees(otherHousing), await sees(actors.commissioner!), await sees(actors.cwa!)]).toEqual([1, 0, 0, 0])
+    const episode = (actor: Actor) => ({ partnership_id: partnershipId, id: randomUUID(), approach_id: id, placed_on: '2026-08-02', accommodation_kind: 'hostel', recorded_by: actor.userId })
+    await expect(withActor(database.db, otherHousing, tx => tx.insertInto('temporary_accommodation_episode').values(episode(otherHousing)).execute())).rejects.toThrow(/row-level security/)
+    await withActor(database.db, actors.housing!, tx => tx.insertInto('temporary_accommodation_episode').values(episode(actors.housing!)).execute())
+    const episodes = async (actor: Actor) => (await withActor(database.db, actor, tx => tx.selectFrom('temporary_accommodation_episode').where('approach_id', '=', id).select('id').execute())).length
+    expect([await episodes(actors.housing!), await episodes(otherHousing), await episodes(actors.commissioner!)]).toEqual([1, 0, 0])
+    // The database keeps the duties in order too: a main duty decision needs the relief duty.
+    await expect(withActor(database.db, actors.housing!, tx => tx.updateTable('housing_approach').set({ main_duty_decided_on: '2026-10-01', main_duty_decision: 'main-duty-owed' }).where('id', '=', id).execute()))
+      .rejects.toThrow(/housing_approach_main_duty/)
   })
 
   it('isolates partnerships: another partnership sees none of these units, even by id', async () => {
