@@ -174,6 +174,6 @@ describe(`record linkage in the database on ${engineUnderTest}`, () => {
     const saved = await linkage.updateSettings(s.admin, { matchThreshold: 0.95, reviewThreshold: 0.6, conflictBelow: 0.01, countThresholds: [0.6, 0.95] })
     expect(await linkage.settings(s.analyst)).toEqual(saved)
     const audit = await database.db.selectFrom('audit_event').where('partnership_id', '=', s.partnershipId).where('subject_type', '=', 'linkage-settings').select('action').execute()
-    expect(audit.map(a => a.action)).toEqual(['PROFILE_LOAD'])
+    expect(audit.map(a => a.action)).toEqual(['LINKAGE_SETTINGS_UPDATE'])
   })
 })

@@ -43,8 +43,8 @@ describe(`referral intake on ${engineUnderTest}`, () => {
     const second = await service.submit(police, service.parse(referralBody({
       yes: 3, referralDate: '2026-08-01', victim: { givenName: 'Repeat', linkToPersonId: victimId }, perpetrator: { linkToPersonId: perpetratorId },
     })), 'rep-2')
-    expect(second.idvaRepeat).toEqual({ repeat: true, lastReferralDate: '2026-05-01', windowMonths: 12 })
-    expect(second.maracRepeat).toEqual({ repeat: true, lastMaracDate: '2026-05-01', windowMonths: 12 })
+    expect(second.idvaRepeat).toMatchObject({ repeat: true, lastReferralDate: '2026-05-01', windowMonths: 12, earlier: { source: 'referral', agencyName: 'Cambridgeshire Constabulary' } })
+    expect(second.maracRepeat).toMatchObject({ repeat: true, lastMaracDate: '2026-05-01', windowMonths: 12 })
     expect(second.marac.eligible).toBe(true)
     expect(second.marac.reasons.map(r => r.code)).toEqual(['repeat'])
   })
@@ -119,9 +119,9 @@ describe(`referral intake on ${engineUnderTest}`, () => {
     const linked = await service.submit(setup.users.police, service.parse(referralBody({
       yes: 2, referralDate: '2026-11-20', victim: { givenName: 'Legacy', dateOfBirth: '1985-01-01', linkToPersonId: victim }, perpetrator: { givenName: 'Old', linkToPersonId: perpetrator },
     })), 'legacy-2')
-    expect(linked.idvaRepeat).toEqual({ repeat: true, lastReferralDate: '2026-06-01', windowMonths: 12 })
+    expect(linked.idvaRepeat).toMatchObject({ repeat: true, lastReferralDate: '2026-06-01', windowMonths: 12 })
     // No referred_on on the old MARAC case: its meeting date stands in.
-    expect(linked.maracRepeat).toEqual({ repeat: true, lastMaracDate: '2026-06-03', windowMonths: 12 })
+    expect(linked.maracRepeat).toMatchObject({ repeat: true, lastMaracDate: '2026-06-03', windowMonths: 12 })
   })
 
   it('a referrer sees only their own referrals and people; the IDVA service sees the case it was sent', async () => {

@@ -8,12 +8,13 @@ import { type Tx, withActor } from '../../db/scope.ts'
 import { recordAudit } from '../audit/service.ts'
 import { InputError, StaleEditError } from '../cases/errors.ts'
 import { NotFoundError } from '../cases/service.ts'
-import { addDays, inForce, isIsoDate } from '../partnership/effectiveDated.ts'
+import { addDays, isIsoDate } from '../partnership/effectiveDated.ts'
 import type { ProfileCache } from '../partnership/service.ts'
-import { lastMaracReferral, perpetratorsOf, riskAssessments } from '../referrals/repository.ts'
+import { findRepeats } from '../referrals/repeats.ts'
+import { perpetratorsOf, riskAssessments } from '../referrals/repository.ts'
 import { dateText } from '../referrals/sqlDates.ts'
 import * as repo from './repository.ts'
-import { isActionOverdue, isMaracRepeat, upcomingMeetingDates } from './rules.ts'
+import { isActionOverdue, upcomingMeetingDates } from './rules.ts'
 
 export type MeetingKind = 'regular' | 'plus'
 export const meetingKinds: readonly MeetingKind[] = ['regular', 'plus']
@@ -121,9 +122,10 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
         if (already) problems.push({ field: 'meetingDate', message: 'This referral is already on an agenda: move it instead' })
         if (problems.length) throw new InputError(problems)
         const [latest] = await riskAssessments(tx, actor.partnershipId, referralId)
-        const lastMarac = await lastMaracReferral(tx, referral.victimId, referral.referralDate)
-        const window = inForce(profile.repeatWindows, referral.referralDate, 'repeat window').maracMonths
-        const repeat = isMaracRepeat(referral.referralDate, lastMarac ? [lastMarac] : [], window)
+        // A repeat over the victim's linked people: intake links, record linkage, imported MARAC episodes.
+        const finding = (await findRepeats(tx, profile, { victimId: referral.victimId, perpetratorIds: [], referralDate: referral.referralDate })).marac
+        const repeat = finding.repeat
+        const lastMarac = finding.last?.date ?? null
         const children = await tx.selectFrom('referral_child as rc')
           .innerJoin('person as p', j => j.onRef('p.partnership_id', '=', 'rc.partnership_id').onRef('p.id', '=', 'rc.child_id'))
           .where('rc.partnership_id', '=', actor.partnershipId).where('rc.referral_id', '=', referralId)

@@ -70,16 +70,6 @@ export async function visiblePersonIds(db: Db, partnershipId: string, ids: strin
   return new Set(rows.map(r => r.id))
 }
 
-export async function lastPairReferral(db: Db, victimId: string, perpetratorId: string, before: string): Promise<string | null> {
-  const result = await sql<{ d: string | null }>`SELECT hearth_last_pair_referral(${victimId}::uuid, ${perpetratorId}::uuid, ${before}::date)::text AS d`.execute(db)
-  return result.rows[0]?.d ?? null
-}
-
-export async function lastMaracReferral(db: Db, personId: string, before: string): Promise<string | null> {
-  const result = await sql<{ d: string | null }>`SELECT hearth_last_marac_referral(${personId}::uuid, ${before}::date)::text AS d`.execute(db)
-  return result.rows[0]?.d ?? null
-}
-
 export async function referralByIdempotencyKey(db: Db, partnershipId: string, key: string) {
   return db.selectFrom('referral').where('partnership_id', '=', partnershipId).where('idempotency_key', '=', key)
     .select(['id', 'intake_outcome']).executeTakeFirst()

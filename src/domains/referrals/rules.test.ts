@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseProfile, type PartnershipProfile } from '../partnership/profile.ts'
-import { engagementDefinitionInForce, isIdvaRepeat, isWithinMonths, type IdvaReferralKey } from './rules.ts'
+import { type EarlierReferral, engagementDefinitionInForce, idvaRepeatFinding, isIdvaRepeat, isWithinMonths, maracRepeatFinding, type IdvaReferralKey } from './rules.ts'
 
 const loadProfile = (name: string): PartnershipProfile => {
   const result = parseProfile(JSON.parse(readFileSync(new URL(`../../../profiles/${name}.json`, import.meta.url), 'utf8')))
@@ -81,5 +81,45 @@ describe('engagementDefinitionInForce', () => {
 
   it('names the date when no definition is in force', () => {
     expect(() => engagementDefinitionInForce(cambs, '2000-01-01')).toThrow('No engagement definition is in force on 2000-01-01')
+  })
+})
+
+describe('repeats over linked people (clusters), with the evidence', () => {
+  const earlier = (over: Partial<EarlierReferral>): EarlierReferral => ({
+    kind: 'idva', source: 'referral', date: '2026-01-10', agencyName: 'Police', referralId: 'r1', victimCluster: 'V', perpetratorClusters: ['P'], ...over,
+  })
+  const now = { victimCluster: 'V', perpetratorClusters: ['P'], referralDate: '2027-01-10' }
+
+  it('IDVA: same victim and perpetrator cluster, within the window of the latest earlier one (the anniversary counts)', () => {
+    const imported = earlier({ source: 'import', date: '2026-03-01', referralId: null, agencyName: 'Refuge provider' })
+    const found = idvaRepeatFinding(now, [earlier({}), imported], 12)
+    expect(found).toEqual({ repeat: true, last: imported, windowMonths: 12 })
+    expect(idvaRepeatFinding({ ...now, referralDate: '2027-03-01' }, [imported], 12).repeat).toBe(true)
+    expect(idvaRepeatFinding({ ...now, referralDate: '2027-03-02' }, [imported], 12)).toMatchObject({ repeat: false, last: imported })
+  })
+
+  it('IDVA: not for another victim cluster, another perpetrator, the same day, a later referral, or a MARAC record', () => {
+    expect(idvaRepeatFinding(now, [earlier({ victimCluster: 'W' })], 12)).toEqual({ repeat: false, last: null, windowMonths: 12 })
+    expect(idvaRepeatFinding(now, [earlier({ perpetratorClusters: ['Q'] })], 12).repeat).toBe(false)
+    expect(idvaRepeatFinding(now, [earlier({ perpetratorClusters: [] })], 12).repeat).toBe(false)
+    expect(idvaRepeatFinding(now, [earlier({ date: '2027-01-10' })], 12).repeat).toBe(false)
+    expect(idvaRepeatFinding(now, [earlier({ date: '2027-02-10' })], 12).repeat).toBe(false)
+    expect(idvaRepeatFinding(now, [earlier({ kind: 'marac' })], 12).repeat).toBe(false)
+    // any one of several perpetrators is enough
+    expect(idvaRepeatFinding({ ...now, perpetratorClusters: ['Q', 'P'] }, [earlier({ perpetratorClusters: ['P', 'R'] })], 12).repeat).toBe(true)
+  })
+
+  it('MARAC: the victim cluster\'s latest earlier MARAC, app or imported, within the window', () => {
+    const marac = earlier({ kind: 'marac', source: 'import', date: '2026-06-30', perpetratorClusters: [] })
+    expect(maracRepeatFinding(now, [marac, earlier({ kind: 'marac', source: 'marac-case', date: '2025-12-01' })], 12)).toEqual({ repeat: true, last: marac, windowMonths: 12 })
+    expect(maracRepeatFinding({ ...now, referralDate: '2027-07-01' }, [marac], 12).repeat).toBe(false)
+    expect(maracRepeatFinding(now, [earlier({})], 12).repeat).toBe(false)
+    expect(maracRepeatFinding(now, [{ ...marac, victimCluster: 'W' }], 12).last).toBeNull()
+  })
+
+  it('refuses dates that are not real and windows that are not whole months', () => {
+    expect(() => idvaRepeatFinding({ ...now, referralDate: '2027-02-30' }, [], 12)).toThrow(/real date/)
+    expect(() => maracRepeatFinding(now, [earlier({ date: '10/01/2026' })], 12)).toThrow(/real date/)
+    expect(() => idvaRepeatFinding(now, [], 0)).toThrow(RangeError)
   })
 })

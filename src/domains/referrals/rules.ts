@@ -70,3 +70,69 @@ export const isIdvaRepeat = (newReferral: IdvaReferralKey, history: readonly Idv
  */
 export const engagementDefinitionInForce = (profile: PartnershipProfile, date: string): EngagementDefinition =>
   inForce(profile.engagementDefinitions, date, 'engagement definition')
+
+/**
+ * An earlier referral that can make a new one a repeat, as repeat detection sees it: the person-cluster keys
+ * of its victim and perpetrators (people linked at intake or by record linkage share a key), its date, and
+ * where it came from. `kind` says which rule it counts for: 'idva' (any referral, in the app or an imported
+ * IDVA episode) or 'marac' (a MARAC case, in the app or an imported MARAC episode).
+ */
+export type EarlierReferral = {
+  kind: 'idva' | 'marac'
+  source: 'referral' | 'marac-case' | 'import'
+  date: string
+  agencyName: string | null
+  referralId: string | null
+  victimCluster: string
+  perpetratorClusters: readonly string[]
+}
+
+export type RepeatFinding = {
+  repeat: boolean
+  /** The earlier referral the window runs from (the latest that counts), or null when there is none. */
+  last: EarlierReferral | null
+  windowMonths: number
+}
+
+const latest = (items: readonly EarlierReferral[]): EarlierReferral | null =>
+  items.reduce<EarlierReferral | null>((best, e) => (best === null || e.date > best.date ? e : best), null)
+
+/**
+ * The IDVA repeat rule over linked people: a repeat when an earlier referral (strictly earlier date) has the
+ * same victim cluster and shares a perpetrator cluster with the new one, and the new referral is within
+ * `windowMonths` of the latest such. Same as isIdvaRepeat, with clusters for ids and the evidence returned.
+ */
+export const idvaRepeatFinding = (
+  newReferral: { victimCluster: string; perpetratorClusters: readonly string[]; referralDate: string },
+  earlier: readonly EarlierReferral[],
+  windowMonths: number,
+): RepeatFinding => {
+  assertDate(newReferral.referralDate, 'newReferral.referralDate')
+  assertWindow(windowMonths)
+  const perpetrators = new Set(newReferral.perpetratorClusters)
+  const pairs = earlier.filter(e => {
+    assertDate(e.date, 'earlier referral date')
+    return e.kind === 'idva' && e.victimCluster === newReferral.victimCluster && e.date < newReferral.referralDate &&
+      e.perpetratorClusters.some(p => perpetrators.has(p))
+  })
+  const last = latest(pairs)
+  return { repeat: last !== null && isWithinMonths(last.date, newReferral.referralDate, windowMonths), last, windowMonths }
+}
+
+/**
+ * The MARAC repeat rule over linked people: a repeat when the new referral is within `windowMonths` of the
+ * victim cluster's latest earlier MARAC (an app MARAC case or an imported MARAC episode).
+ */
+export const maracRepeatFinding = (
+  newReferral: { victimCluster: string; referralDate: string },
+  earlier: readonly EarlierReferral[],
+  windowMonths: number,
+): RepeatFinding => {
+  assertDate(newReferral.referralDate, 'newReferral.referralDate')
+  assertWindow(windowMonths)
+  const last = latest(earlier.filter(e => {
+    assertDate(e.date, 'earlier MARAC date')
+    return e.kind === 'marac' && e.victimCluster === newReferral.victimCluster && e.date < newReferral.referralDate
+  }))
+  return { repeat: last !== null && isWithinMonths(last.date, newReferral.referralDate, windowMonths), last, windowMonths }
+}

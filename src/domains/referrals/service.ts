@@ -10,8 +10,8 @@ import { InputError } from '../cases/errors.ts'
 import { suggestIdvaTeam } from '../cases/rules.ts'
 import { NotFoundError } from '../cases/service.ts'
 import * as maracRepo from '../marac/repository.ts'
-import { isMaracRepeat, nextMeetingDate } from '../marac/rules.ts'
-import { completedYears, inForce } from '../partnership/effectiveDated.ts'
+import { nextMeetingDate } from '../marac/rules.ts'
+import { completedYears } from '../partnership/effectiveDated.ts'
 import type { AgencyKind, EthnicityCode, GenderIdentityCode, PartnershipProfile, Relationship, SexCode } from '../partnership/profile.ts'
 import type { ProfileCache } from '../partnership/service.ts'
 import { assessDash } from '../risk/assessment.ts'
@@ -20,7 +20,7 @@ import { type ReferralInput, referralInputSchema } from './input.ts'
 import { createLinkageService } from '../linkage/service.ts'
 import * as repo from './repository.ts'
 import { type DraftAnswers, draftToInput } from './steps.ts'
-import { isIdvaRepeat } from './rules.ts'
+import { explainRepeats, findRepeats, type RepeatExplanation } from './repeats.ts'
 
 /** What the referrer is told when a referral is submitted (and told again if the submission is retried). */
 export type IntakeOutcome = {
@@ -32,8 +32,8 @@ export type IntakeOutcome = {
   riskLevel: string
   levelExplanation: string
   marac: { eligible: boolean; reasons: MaracReason[]; notMet: string[]; threshold: number; meetingDate: string | null }
-  idvaRepeat: { repeat: boolean; lastReferralDate: string | null; windowMonths: number }
-  maracRepeat: { repeat: boolean; lastMaracDate: string | null; windowMonths: number }
+  idvaRepeat: { repeat: boolean; lastReferralDate: string | null; windowMonths: number; earlier?: RepeatExplanation['earlier'] }
+  maracRepeat: { repeat: boolean; lastMaracDate: string | null; windowMonths: number; earlier?: RepeatExplanation['earlier'] }
   suggestedTeam: { code: string; name: string; reason: string } | null
   caseReference: string | null
 }
@@ -149,20 +149,16 @@ export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; prof
       }))).execute()
     }
 
-    // Repeats, over everything the partnership holds (security-definer functions return only dates).
-    const windows = inForce(profile.repeatWindows, referralDate, 'repeat window')
-    let lastPair: string | null = null
-    for (const perpetratorId of perpetratorIds) {
-      const last = await repo.lastPairReferral(tx, victimId, perpetratorId, referralDate)
-      if (last && (lastPair === null || last > lastPair)) lastPair = last
-    }
-    const idvaRepeat = lastPair !== null && isIdvaRepeat(
-      { victimId, perpetratorId: 'pair', referralDate },
-      [{ victimId, perpetratorId: 'pair', referralDate: lastPair }],
-      windows.idvaMonths,
-    )
-    const lastMarac = await repo.lastMaracReferral(tx, victimId, referralDate)
-    const maracRepeat = isMaracRepeat(referralDate, lastMarac ? [lastMarac] : [], windows.maracMonths)
+    // Repeats, over everything the partnership holds about this victim's person-cluster: referrals and MARAC
+    // cases in the app and imported episodes, through people linked at intake or by record linkage
+    // (security-definer SQL returns only dates, agencies and cluster keys; the rules are pure).
+    const findings = await findRepeats(tx, profile, { victimId, perpetratorIds, referralDate })
+    const explained = await explainRepeats(tx, pid, findings)
+    const idvaRepeat = findings.idva.repeat
+    const lastPair = findings.idva.last?.date ?? null
+    const maracRepeat = findings.marac.repeat
+    const lastMarac = findings.marac.last?.date ?? null
+    const windows = { idvaMonths: findings.idva.windowMonths, maracMonths: findings.marac.windowMonths }
 
     const assessment = assessDash(risk, profile, { isMaracRepeat: maracRepeat })
 
@@ -212,8 +208,8 @@ export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; prof
         threshold: assessment.maracThreshold,
         meetingDate,
       },
-      idvaRepeat: { repeat: idvaRepeat, lastReferralDate: lastPair, windowMonths: windows.idvaMonths },
-      maracRepeat: { repeat: maracRepeat, lastMaracDate: lastMarac, windowMonths: windows.maracMonths },
+      idvaRepeat: { repeat: idvaRepeat, lastReferralDate: lastPair, windowMonths: windows.idvaMonths, earlier: explained.idva.earlier },
+      maracRepeat: { repeat: maracRepeat, lastMaracDate: lastMarac, windowMonths: windows.maracMonths, earlier: explained.marac.earlier },
       suggestedTeam: suggestion ? { code: suggestion.teamCode, name: suggestion.teamName, reason: suggestion.reason } : null,
       caseReference,
     }
@@ -442,9 +438,14 @@ export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; prof
     },
 
     async view(actor: Actor, referralId: string) {
+      const profile = await profiles.current(actor.partnershipId)
       return withActor(db, actor, async tx => {
         const referral = await repo.referralById(tx, actor.partnershipId, referralId)
         if (!referral) throw new NotFoundError()
+        // Why it is a repeat, found again now: linkage may have joined people since the referral was made.
+        const repeats = await explainRepeats(tx, actor.partnershipId, await findRepeats(tx, profile, {
+          victimId: referral.victimId, perpetratorIds: referral.perpetrators.map(p => p.id), referralDate: referral.referralDate,
+        }))
         const sealed = actor.mayReadSealed
           ? await tx.selectFrom('sealed_detail').where('partnership_id', '=', actor.partnershipId).where('subject_type', '=', 'person')
             .where('subject_id', '=', referral.victimId).where('kind', '=', 'safe-contact').select(['value', 'created_at as createdAt'])
@@ -455,7 +456,7 @@ export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; prof
           { action: 'REFERRAL_VIEW', subjectType: 'referral', subjectId: referralId, fields: ['victim', 'perpetrators', 'children', 'risk'], details: { personIds } },
           ...(sealed ? [{ action: 'SEALED_READ' as const, subjectType: 'person', subjectId: referral.victimId, fields: ['safe-contact'], details: { referralId } }] : []),
         )
-        return { referral, safeContact: sealed?.value ?? null }
+        return { referral, safeContact: sealed?.value ?? null, repeats }
       })
     },
 
@@ -473,7 +474,7 @@ export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; prof
     async unlink(actor: Actor, linkId: string, reason: string) {
       const why = reason.trim()
       if (why.length < 5) throw new InputError([{ field: 'reason', message: 'Say why the link is wrong, in at least 5 characters' }])
-      return withActor(db, actor, async tx => {
+      await withActor(db, actor, async tx => {
         const link = await tx.selectFrom('person_link').where('partnership_id', '=', actor.partnershipId).where('id', '=', linkId)
           .select(['id', 'person_id', 'linked_person_id', 'status']).executeTakeFirst()
         if (!link) throw new NotFoundError()
@@ -487,6 +488,8 @@ export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; prof
           details: { change: 'unlinked', linkId, linkedPersonId: link.linked_person_id, personIds: [link.person_id, link.linked_person_id] },
         })
       })
+      // Linkage applies intake links as decisions: undone here, the two records are kept apart there too.
+      await linkage.recluster(actor.partnershipId, 'plaintext')
     },
   }
 }

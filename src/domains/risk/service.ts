@@ -8,11 +8,10 @@ import { withActor } from '../../db/scope.ts'
 import { recordAudit } from '../audit/service.ts'
 import { InputError } from '../cases/errors.ts'
 import { NotFoundError } from '../cases/service.ts'
-import { isMaracRepeat } from '../marac/rules.ts'
-import { inForce } from '../partnership/effectiveDated.ts'
 import type { ProfileCache } from '../partnership/service.ts'
 import type { RiskInput } from '../referrals/input.ts'
-import { lastMaracReferral, riskAssessments } from '../referrals/repository.ts'
+import { findRepeats } from '../referrals/repeats.ts'
+import { riskAssessments } from '../referrals/repository.ts'
 import { dateText } from '../referrals/sqlDates.ts'
 import { assessDash } from './assessment.ts'
 
@@ -33,9 +32,9 @@ export function createRiskService(deps: { db: Kysely<DB>; clock: Clock; profiles
         if (!referral) throw new NotFoundError()
         if (input.assessedOn > londonDate(clock())) throw new InputError([{ field: 'assessedOn-day', message: 'Date of the assessment must be today or in the past' }])
         if (input.assessedOn < referral.referralDate) throw new InputError([{ field: 'assessedOn-day', message: 'A re-assessment cannot be dated before the referral' }])
-        const lastMarac = await lastMaracReferral(tx, referral.victimId, referral.referralDate)
-        const window = inForce(profile.repeatWindows, referral.referralDate, 'repeat window').maracMonths
-        const assessment = assessDash(input, profile, { isMaracRepeat: isMaracRepeat(referral.referralDate, lastMarac ? [lastMarac] : [], window) })
+        // A MARAC repeat over the victim's linked people (intake links, record linkage, imported MARAC episodes).
+        const repeats = await findRepeats(tx, profile, { victimId: referral.victimId, perpetratorIds: [], referralDate: referral.referralDate })
+        const assessment = assessDash(input, profile, { isMaracRepeat: repeats.marac.repeat })
         const id = randomUUID()
         await tx.insertInto('risk_assessment').values({
           partnership_id: actor.partnershipId, id, referral_id: referralId, assessed_on: input.assessedOn,
