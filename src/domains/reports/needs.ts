@@ -207,7 +207,7 @@ export function buildNeedsAssessment(input: { profile: PartnershipProfile; perio
 const esc = (value: unknown): string => String(value ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 export type NeedsHtmlOptions = {
-  /** When given, safe accommodation figures link to their records: drillHref(figure). Only for permitted users, never in publication. */
+  /** When given, the unmet-need figures link to the searches behind them: drillHref("unmet:all" | "unmet:<reason>"). Only for permitted users, never in publication. */
   drillHref?: (figure: string) => string
 }
 
@@ -238,16 +238,16 @@ ${table('Rates per 1,000 population aged 16+ by district', ['District', 'Episode
 ${table('Benchmarks', ['', 'Value', 'Benchmark', '% of benchmark'], [['MARAC cases per 10,000 adult females (annualised)', report.benchmarks.marac.value, report.benchmarks.marac.benchmark, report.benchmarks.marac.percentOfBenchmark], ...report.benchmarks.idvaPerFte.filter(t => t.fte !== null).map(t => [`${t.name}: referrals per FTE (annualised)`, t.value, t.benchmark, t.percentOfBenchmark])])}
 ${table('Trends: episodes per financial year', ['Year (April to March)', 'Service', 'Episodes'], report.trends.map(t => [`${t.year}/${String((Number(t.year) + 1) % 100).padStart(2, '0')}`, t.service, n(t.episodes)]))}
 <h2 class="govuk-heading-l" id="safe-accommodation">Safe accommodation: demand against supply</h2>
-${table('Demand and supply by accommodation type', ['Accommodation type', 'Bedspaces', 'Referrals', 'Declined', 'Households supported', 'Occupancy %'], sa.demandAndSupply.map(r => [r.label, r.bedspaces, r.referrals === null ? S : link(`referrals:${r.type}`, r.referrals), r.declined === null ? S : link(`declined-type:${r.type}`, r.declined), n(r.householdsSupported), r.occupancyPercent]), 'sa-demand')}
-${b('Referrals to providers in the period, by outcome', sa.referralOutcomes, 'Referrals', 'outcome')}
-${b('Referrals declined, by the provider\'s reason', sa.declinedByReason, 'Referrals', 'declined')}
+${table('Demand and supply by accommodation type', ['Accommodation type', 'Bedspaces', 'Referrals', 'Declined', 'Households supported', 'Occupancy %'], sa.demandAndSupply.map(r => [r.label, r.bedspaces, n(r.referrals), n(r.declined), n(r.householdsSupported), r.occupancyPercent]), 'sa-demand')}
+${b('Referrals to providers in the period, by outcome', sa.referralOutcomes, 'Referrals')}
+${b('Referrals declined, by the provider\'s reason', sa.declinedByReason, 'Referrals')}
 ${table('Unmet need: searches that found no suitable room', ['', 'Searches'], [['Searches with no suitable room', sa.unmetNeed.searches === null ? S : link('unmet:all', sa.unmetNeed.searches)], ['All vacancy searches', n(sa.unmetNeed.allSearches)]], 'sa-unmet')}
 ${b('Why units were ruled out in the unmet searches (a search can have several reasons)', sa.unmetNeed.reasons, 'Searches', 'unmet')}
 ${b('What the households turned away had in common', sa.unmetNeed.characteristics, 'Searches')}
 ${table('Occupancy', ['', 'Value'], [['Bedspaces', sa.occupancy.bedspaces], ['Occupancy (room-nights with a household in)', sa.occupancy.occupancyPercent === null ? null : `${sa.occupancy.occupancyPercent}%`], ['Households moved in', n(sa.occupancy.movedIn)], ['Households moved out', n(sa.occupancy.movedOut)], ['Households in at the end of the period', n(sa.occupancy.inAtEnd)]], 'sa-occupancy')}
 ${table('Length of stay (stays that ended in the period)', ['', 'Value'], [['Stays ended', n(sa.lengthOfStay.endedStays)], ['Median (days)', sa.lengthOfStay.medianDays], ['Mean (days)', sa.lengthOfStay.meanDays], ...(report.publication ? [] : [['Longest (days)', sa.lengthOfStay.longestDays]])], 'sa-stay')}
 ${b('Length of stay', sa.lengthOfStay.bands, 'Stays')}
-${b('Move-on: where households went', sa.moveOn, 'Households', 'moveon')}
+${b('Move-on: where households went', sa.moveOn, 'Households')}
 ${report.survivorVoice ? survivorVoiceTables(report.survivorVoice, table) : ''}
 ${report.dataQuality ? table('Data quality appendix: % unknown (not known + declined) by field and agency', ['Field', ...report.dataQuality.agencies.map(a => a.code)], report.dataQuality.fields.map(f => [f.field, ...report.dataQuality!.agencies.map(a => { const c = f.byAgency[a.code]; return c && c.recorded ? c.pctUnknown : 'not recorded' })])) : ''}
 <h2 class="govuk-heading-m">Definitions</h2>

@@ -4,13 +4,15 @@
  * /reports/quarterly/2022-Q1/drill?row=…&measure=…&which=current|previous: the records behind a figure
  * (report.drill only). Readers without report.read get "not found", as elsewhere.
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Actor } from '../../access/actor.ts'
 import { can } from '../../access/policy.ts'
 import type { Services } from '../../web/services.ts'
 import { NotFoundError } from '../cases/service.ts'
 import { htmlToPdf } from './cli.ts'
-import { needsBody } from './needs.ts'
+import { reasonCodeLabels, type ReasonCode } from '../accommodation/rules.ts'
+import { needsBody, needsHtml } from './needs.ts'
+import { needsCsv, needsXlsx } from './needsPublication.ts'
 import { quarterlyBody, quarterlyCsv, quarterlyHtml, quarterlyXlsx } from './render.ts'
 import { parseQuarter } from './rules.ts'
 import { createReportService, type DrillMeasure, ReportError } from './service.ts'
@@ -55,25 +57,62 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     const query = request.query as Record<string, string | undefined>
     const from = (query.from ?? '').trim()
     const to = (query.to ?? '').trim()
-    if (from === '' && to === '') return { actor, from, to, report: null, error: null }
-    if (!isoDate.test(from) || !isoDate.test(to)) return { actor, from, to, report: null, error: 'Enter both dates as YYYY-MM-DD' }
+    const publication = query.publication === '1'
+    if (from === '' && to === '') return { actor, from, to, publication, report: null, error: null }
+    if (!isoDate.test(from) || !isoDate.test(to)) return { actor, from, to, publication, report: null, error: 'Enter both dates as YYYY-MM-DD' }
     try {
-      return { actor, from, to, report: await reports.needsAssessment(actor, { from, to }), error: null }
+      return { actor, from, to, publication, report: await reports.needsAssessment(actor, { from, to, publication }), error: null }
     } catch (error) {
-      if (error instanceof ReportError && error.code === 'invalid-period') return { actor, from, to, report: null, error: error.message }
+      if (error instanceof ReportError && error.code === 'invalid-period') return { actor, from, to, publication, report: null, error: error.message }
       throw error
     }
   }
 
   app.get('/reports/needs-assessment', async (request, reply) => {
-    const { from, to, report, error } = await needs(request)
-    return reply.code(error ? 400 : 200).view('reports/views/needs.njk', { title: 'Needs assessment', from, to, error, body: report ? needsBody(report) : null })
+    const { actor, from, to, publication, report, error } = await needs(request)
+    const mayDrill = can(actor.roles, 'report.drill')
+    const q = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`
+    const body = report ? needsBody(report, mayDrill && !publication ? { drillHref: figure => `/reports/needs-assessment/drill?${q}&figure=${encodeURIComponent(figure)}` } : {}) : null
+    const downloads = report ? ['pdf', 'xlsx', 'csv', 'json'].map(f => ({ text: f.toUpperCase(), href: `/reports/needs-assessment.${f}?${q}${publication ? '&publication=1' : ''}` })) : []
+    return reply.code(error ? 400 : 200).view('reports/views/needs.njk', { title: 'Needs assessment', from, to, publication, error, body, downloads, mayDrill })
   })
 
-  app.get('/reports/needs-assessment.json', async (request, reply) => {
-    const { report, error } = await needs(request)
-    if (!report) return reply.code(400).send({ error: 'bad-request', message: error ?? 'Give from and to as YYYY-MM-DD' })
-    return reply.header('content-disposition', `attachment; filename="needs-assessment-${report.period.from}-${report.period.to}.json"`).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(JSON.stringify(report, null, 2))
+  for (const format of ['json', 'csv', 'xlsx', 'html', 'pdf'] as const) {
+    app.get(`/reports/needs-assessment.${format}`, async (request, reply) => {
+      const { report, error } = await needs(request)
+      if (!report) {
+        if (format === 'json') return reply.code(400).send({ error: 'bad-request', message: error ?? 'Give from and to as YYYY-MM-DD' })
+        return reply.code(400).view('errors/bad-request.njk', { message: error ?? 'Give from and to as YYYY-MM-DD' })
+      }
+      const name = `needs-assessment-${report.period.from}-${report.period.to}${report.publication ? '-publication' : ''}.${format}`
+      reply.header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store')
+      switch (format) {
+        case 'json': return reply.type('application/json; charset=utf-8').send(JSON.stringify(report, null, 2))
+        case 'csv': return reply.type('text/csv; charset=utf-8').send(needsCsv(report))
+        case 'xlsx': return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(Buffer.from(await needsXlsx(report)))
+        case 'html': return reply.type('text/html; charset=utf-8').send(needsHtml(report))
+        default: return reply.type('application/pdf').send(Buffer.from(await htmlToPdf(needsHtml(report))))
+      }
+    })
+  }
+
+  app.get('/reports/needs-assessment/drill', async (request, reply) => {
+    const actor = reader(request)
+    if (!can(actor.roles, 'report.drill')) throw new NotFoundError()
+    const query = request.query as Record<string, string | undefined>
+    const from = query.from ?? ''
+    const to = query.to ?? ''
+    if (!isoDate.test(from) || !isoDate.test(to) || !query.figure) throw new NotFoundError()
+    try {
+      const result = await reports.needsDrill(actor, { from, to, figure: query.figure })
+      const reason = query.figure.slice('unmet:'.length)
+      const heading = reason === 'all' ? 'Searches that found no suitable room' : `Searches that found no suitable room, where units were ruled out for: ${reasonCodeLabels[reason as ReasonCode] ?? reason}`
+      const labels = result.searches.map(s => ({ ...s, reasons: s.reasonCodes.map(c => reasonCodeLabels[c as ReasonCode] ?? c).join(', ') }))
+      return reply.view('reports/views/needs-drill.njk', { title: heading, heading, result, searches: labels, back: `/reports/needs-assessment?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}#safe-accommodation` })
+    } catch (error) {
+      if (error instanceof ReportError && (error.code === 'invalid-figure' || error.code === 'invalid-period')) throw new NotFoundError()
+      throw error
+    }
   })
 
   app.get<{ Params: { file: string } }>('/reports/quarterly/:file', async (request, reply) => {
@@ -113,5 +152,70 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
       if (error instanceof ReportError && error.code === 'invalid-figure') throw new NotFoundError()
       throw error
     }
+  })
+
+  // ---- JSON API (Bearer token; the same permission checks as the pages: report.read, else 404) ----------
+  const reportSchema = (contract: string) => ({
+    type: 'object', additionalProperties: true,
+    description: `The computed report: contract ${contract} (docs/reports.md)`,
+    properties: { contract: { type: 'string', const: contract } },
+  })
+  const errors = {
+    400: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } },
+    404: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } },
+  }
+  const publicationQuery = { publication: { type: 'boolean', description: 'The publication version: small numbers withheld, with secondary suppression' } }
+  const apiCall = async <T>(reply: FastifyReply, run: () => Promise<T>) => {
+    try {
+      return await run()
+    } catch (error) {
+      if (error instanceof ReportError && error.code === 'invalid-period') return reply.code(400).send({ error: 'bad-request', message: error.message })
+      throw error
+    }
+  }
+
+  app.get<{ Params: { quarter: string }; Querystring: { publication?: boolean } }>('/api/v1/reports/quarterly/:quarter', {
+    schema: {
+      tags: ['reports'], summary: 'The quarterly performance report (hearth.report.quarterly/1), beside the same quarter a year before', security: [{ session: [] }],
+      params: { type: 'object', properties: { quarter: { type: 'string', pattern: '^\\d{4}-Q[1-4]$', description: 'Financial-year quarter: 2022-Q1 is April to June 2022' } }, required: ['quarter'] },
+      querystring: { type: 'object', properties: publicationQuery },
+      response: { 200: reportSchema('hearth.report.quarterly/1'), ...errors },
+    },
+  }, async (request, reply) => {
+    const actor = reader(request)
+    return apiCall(reply, () => reports.quarterly(actor, { quarter: request.params.quarter, publication: request.query.publication === true }))
+  })
+
+  app.get<{ Querystring: { from: string; to: string; publication?: boolean } }>('/api/v1/reports/needs-assessment', {
+    schema: {
+      tags: ['reports'], summary: 'The needs assessment (hearth.report.needs-assessment/1) for any period', security: [{ session: [] }],
+      querystring: { type: 'object', properties: { from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, ...publicationQuery }, required: ['from', 'to'] },
+      response: { 200: reportSchema('hearth.report.needs-assessment/1'), ...errors },
+    },
+  }, async (request, reply) => {
+    const actor = reader(request)
+    return apiCall(reply, () => reports.needsAssessment(actor, { from: request.query.from, to: request.query.to, publication: request.query.publication === true }))
+  })
+
+  app.get<{ Params: { year: string } }>('/api/v1/reports/part4/:year', {
+    schema: {
+      tags: ['reports'], summary: 'The Part 4 safe accommodation return (hearth.report.part4/1) for a financial year', security: [{ session: [] }],
+      params: { type: 'object', properties: { year: { type: 'string', pattern: '^\\d{4}-\\d{2}$', description: 'Financial year: 2023-24 is April 2023 to March 2024' } }, required: ['year'] },
+      response: { 200: reportSchema('hearth.report.part4/1'), ...errors },
+    },
+  }, async (request, reply) => {
+    const actor = reader(request)
+    return apiCall(reply, () => reports.part4(actor, { year: request.params.year }))
+  })
+
+  app.get<{ Params: { quarter: string } }>('/api/v1/reports/marac-return/:quarter', {
+    schema: {
+      tags: ['reports'], summary: 'The SafeLives Marac quarterly dataset (hearth.report.marac-return/1), per meeting date', security: [{ session: [] }],
+      params: { type: 'object', properties: { quarter: { type: 'string', pattern: '^\\d{4}-Q[1-4]$' } }, required: ['quarter'] },
+      response: { 200: reportSchema('hearth.report.marac-return/1'), ...errors },
+    },
+  }, async (request, reply) => {
+    const actor = reader(request)
+    return apiCall(reply, () => reports.maracReturn(actor, { quarter: request.params.quarter }))
   })
 }

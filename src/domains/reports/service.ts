@@ -61,6 +61,11 @@ export type DrillRecord = {
 }
 export type DrillResult = { row: string; measure: DrillMeasure; which: 'current' | 'previous'; period: Period; count: number; records: DrillRecord[]; truncated: boolean }
 
+export type NeedsDrillResult = {
+  figure: string; period: Period; count: number; truncated: boolean
+  searches: { id: string; searchedOn: string; agency: string; householdSummary: string; reasonCodes: string[] }[]
+}
+
 export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) {
   const { db } = deps
   const now = deps.now ?? (() => new Date())
@@ -311,6 +316,42 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     return options.publication ? needsForPublication(report) : report
   }
 
+  /**
+   * The searches behind the needs assessment's unmet-need figures ("unmet:all" or "unmet:<reason code>"):
+   * needs report.drill, runs as the user (row-level security: searches of agencies in the reader's report
+   * scope; no names are kept on a search) and is audited (REPORT_DRILL).
+   */
+  async function needsDrill(who: Actor, options: { from: string; to: string; figure: string; limit?: number }): Promise<NeedsDrillResult> {
+    if (!can(who.roles, 'report.drill')) throw new ReportError('forbidden', 'You may see the figures but not the records behind them.')
+    let period: Period
+    try {
+      period = dateRange(options.from, options.to)
+    } catch (error) {
+      throw new ReportError('invalid-period', (error as Error).message)
+    }
+    const match = /^unmet:([a-z0-9-]+)$/.exec(options.figure)
+    if (!match) throw new ReportError('invalid-figure', `There is no figure "${options.figure}" in the needs assessment.`)
+    const reason = match[1] === 'all' ? null : match[1]!
+    const limit = options.limit ?? 1000
+    return withActor(db, who, async tx => {
+      const rows = await sql<{ id: string; searched_on: string; agency: string; household_summary: string; reason_codes: string[]; total: number }>`
+        SELECT s.id, to_char(s.searched_on, 'YYYY-MM-DD') AS searched_on, a.name AS agency, s.household_summary, s.reason_codes, count(*) OVER ()::int AS total
+          FROM accommodation_search s JOIN agency a ON a.partnership_id = s.partnership_id AND a.id = s.agency_id
+         WHERE s.partnership_id = ${who.partnershipId}::uuid AND s.suitable_count = 0 AND s.searched_on BETWEEN ${period.from}::date AND ${period.to}::date
+           ${reason ? sql`AND ${reason} = ANY(s.reason_codes)` : sql``}
+         ORDER BY s.searched_on, s.id LIMIT ${limit}`.execute(tx)
+      await recordAudit(tx, who, {
+        action: 'REPORT_DRILL', subjectType: 'report', subjectId: `needs-assessment/${period.from}..${period.to}/${options.figure}`,
+        details: { report: 'needs-assessment', from: period.from, to: period.to, figure: options.figure, records: rows.rows.length },
+      })
+      const count = rows.rows[0]?.total ?? 0
+      return {
+        figure: options.figure, period, count, truncated: count > rows.rows.length,
+        searches: rows.rows.map(r => ({ id: r.id, searchedOn: r.searched_on, agency: r.agency, householdSummary: r.household_summary, reasonCodes: r.reason_codes })),
+      }
+    })
+  }
+
   /** The SafeLives Marac quarterly dataset, per meeting date (see maracReturn.ts). */
   async function maracReturn(who: Who, options: { quarter: string }): Promise<MaracReturn> {
     const agencyId = readerAgency(who)
@@ -435,7 +476,7 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     }
   }
 
-  return { quarterly, drill, needsAssessment, maracReturn, part4, profileOf }
+  return { quarterly, drill, needsAssessment, needsDrill, maracReturn, part4, profileOf }
 }
 
 export type ReportService = ReturnType<typeof createReportService>
