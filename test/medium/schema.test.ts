@@ -85,4 +85,11 @@ describe(`schema rules on ${engineUnderTest}`, () => {
     const isolated = new Set(rows.rows.map(r => r.table))
     expect(tables.filter(t => !isolated.has(t))).toEqual([])
   })
+
+  it('no policy reads the actor\'s settings row by row (hearth_in_scope/hearth_may): new ones use src/db/policies.ts', async () => {
+    const rows = await sql<{ policy: string }>`
+      SELECT tablename || '.' || policyname AS policy FROM pg_policies
+      WHERE schemaname = 'public' AND (coalesce(qual, '') || coalesce(with_check, '')) ~ 'hearth_in_scope\\(|hearth_may\\('`.execute(database.db)
+    expect(rows.rows.map(r => r.policy)).toEqual([])
+  })
 })
