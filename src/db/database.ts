@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import pg from 'pg'
+import { preparingPool } from './preparedStatements.ts'
 import type { DB } from './schema.ts'
 
 export type Engine = 'pglite' | 'postgres'
@@ -37,7 +38,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // An idle connection can be closed by the server (restart, failover, a dropped database). Without a handler,
     // pg would crash the process; the pool replaces the connection on next use, so record it and carry on.
     pool.on('error', error => options.onIdleError?.(error))
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    // Every data statement is prepared once per connection, so its row-level security is planned once too.
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
     const url = new URL(options.databaseUrl)
     return {
       db,

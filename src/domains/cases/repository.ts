@@ -25,28 +25,32 @@ export type CaseListRow = {
 export async function casePage(db: Db, partnershipId: string, page: { offset: number; limit: number; status?: string | undefined }) {
   const rows = await db
     .with('page', qb => {
-      let ids = qb.selectFrom('support_case').where('partnership_id', '=', partnershipId)
-      if (page.status) ids = ids.where('status', '=', page.status as 'open')
-      return ids.select(['id', 'opened_on']).orderBy('opened_on', 'desc').orderBy('id').offset(page.offset).limit(page.limit)
+      let cases = qb.selectFrom('support_case').where('partnership_id', '=', partnershipId)
+      if (page.status) cases = cases.where('status', '=', page.status as 'open')
+      return cases
+        .select(['partnership_id', 'id', 'reference', 'person_id', 'referral_id', 'team_id', 'allocated_user_id', 'status', 'opened_on'])
+        .orderBy('opened_on', 'desc').orderBy('id').offset(page.offset)
+        // The page size is written into the SQL (it is a number we choose, never user input) so that the prepared statement's
+        // generic plan knows it reads 25 rows and walks the (opened_on, id) index instead of sorting every case.
+        .limit(sql.lit(Math.trunc(page.limit)))
     })
     .selectFrom('page')
-    .innerJoin('support_case as c', join => join.on('c.partnership_id', '=', partnershipId).onRef('c.id', '=', 'page.id'))
-    .innerJoin('person as p', join => join.onRef('p.partnership_id', '=', 'c.partnership_id').onRef('p.id', '=', 'c.person_id'))
-    .leftJoin('team as t', join => join.onRef('t.partnership_id', '=', 'c.partnership_id').onRef('t.id', '=', 'c.team_id'))
-    .leftJoin('app_user as u', join => join.onRef('u.partnership_id', '=', 'c.partnership_id').onRef('u.id', '=', 'c.allocated_user_id'))
+    .innerJoin('person as p', join => join.onRef('p.partnership_id', '=', 'page.partnership_id').onRef('p.id', '=', 'page.person_id'))
+    .leftJoin('team as t', join => join.onRef('t.partnership_id', '=', 'page.partnership_id').onRef('t.id', '=', 'page.team_id'))
+    .leftJoin('app_user as u', join => join.onRef('u.partnership_id', '=', 'page.partnership_id').onRef('u.id', '=', 'page.allocated_user_id'))
     .select(eb => [
-      'c.id',
-      'c.reference',
-      'c.person_id as personId',
+      'page.id',
+      'page.reference',
+      'page.person_id as personId',
       sql<string>`concat_ws(' ', p.given_name, p.family_name)`.as('personName'),
       't.name as teamName',
       'u.display_name as allocatedTo',
-      'c.status',
-      sql<string>`to_char(c.opened_on, 'YYYY-MM-DD')`.as('openedOn'),
+      'page.status',
+      sql<string>`to_char(page.opened_on, 'YYYY-MM-DD')`.as('openedOn'),
       eb
         .selectFrom('risk_assessment as ra')
-        .whereRef('ra.partnership_id', '=', 'c.partnership_id')
-        .whereRef('ra.referral_id', '=', 'c.referral_id')
+        .whereRef('ra.partnership_id', '=', 'page.partnership_id')
+        .whereRef('ra.referral_id', '=', 'page.referral_id')
         .select('ra.risk_level')
         .orderBy('ra.assessed_on', 'desc')
         .orderBy('ra.created_at', 'desc')
