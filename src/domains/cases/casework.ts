@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/service.ts'
 import { isActionOverdue } from '../marac/rules.ts'
 import { addMonths, isIsoDate } from '../partnership/effectiveDated.ts'
 import type { ProfileCache } from '../partnership/service.ts'
+import { explainRepeats, findRepeats } from '../referrals/repeats.ts'
 import { perpetratorsOf, riskAssessments } from '../referrals/repository.ts'
 import { engagementDefinitionInForce } from '../referrals/rules.ts'
 import { dateText, nullableDateText } from '../referrals/sqlDates.ts'
@@ -177,6 +178,8 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
             .orderBy('a.due_on').execute(),
           safeContactRules(tx, c.personId),
         ])
+        // Why it is a repeat, found now over the victim's linked people (linkage may have joined records since).
+        const repeats = await explainRepeats(tx, pid, await findRepeats(tx, profile, { victimId: c.personId, perpetratorIds: perpetrators.map(p => p.id), referralDate: c.referralDate }))
         const definition = definitionOn(profile, c.referralDate)
         const now = today()
         const intake = c.intakeOutcomes as IntakeOutcomes | null
@@ -187,6 +190,7 @@ export function createCaseworkService(deps: { db: Kysely<DB>; clock: Clock; prof
         })
         return {
           casework: c,
+          repeats,
           assessments,
           perpetrators,
           contacts,

@@ -345,7 +345,7 @@ export const referralRoutes: FastifyPluginAsync<{ services: Services }> = async 
   async function renderReferral(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, problems: FieldProblem[] = []) {
     if (!uuidPattern.test(request.params.id)) throw new NotFoundError()
     const actor = request.actor!
-    const { referral: r, safeContact } = await referrals.view(actor, request.params.id)
+    const { referral: r, safeContact, repeats } = await referrals.view(actor, request.params.id)
     const query = request.query as Record<string, string | undefined>
     const demographics = (r.demographics ?? {}) as Record<string, unknown>
     const household = (r.household ?? {}) as Record<string, unknown>
@@ -357,6 +357,7 @@ export const referralRoutes: FastifyPluginAsync<{ services: Services }> = async 
       title: `Referral ${r.reference ?? ''}`,
       referral: r,
       outcome: r.intakeOutcome,
+      repeats,
       submitted: query.submitted === '1',
       safeContact,
       canAssess: can(actor.roles, 'risk.assess'),
