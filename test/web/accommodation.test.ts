@@ -192,10 +192,24 @@ describe(`safe accommodation journey on ${engineUnderTest}`, () => {
     expect(page.body).toContain('1 of 2 searches')
     expect(page.body).toContain('Age of a male child')
     expect(page.body).toContain('With a son aged 13 or over')
-    // The commissioner sees the same evidence, partnership-wide.
+    // The commissioner sees the figures partnership-wide, with small numbers withheld, and not the searches one by one.
     const commissioner = client(app)
     await commissioner.signIn(emails.commissioner!, password)
-    expect((await commissioner.get('/accommodation/unmet-need')).body).toContain(`data-testid="unmet-${unmetSearchId}"`)
+    const figures = (await commissioner.get('/accommodation/unmet-need')).body
+    expect(figures).not.toContain(`data-testid="unmet-${unmetSearchId}"`)
+    expect(figures).not.toContain('With a son aged 13 or over</td><td class="govuk-table__cell govuk-table__cell--numeric">1<')
+    expect(figures).toContain('* of * searches')
+    expect(figures).toMatch(/With a son aged 13 or over<\/td><td class="govuk-table__cell govuk-table__cell--numeric">\*</)
+    expect(figures).toContain('data-testid="suppression-note"')
+    // Occupancy and the vacancy board: a unit with one household has its counts withheld from the commissioner, not from the provider.
+    const occupancy = (await commissioner.get('/accommodation/occupancy')).body
+    expect(occupancy).toContain('data-testid="suppression-note"')
+    expect(occupancy.replace(/\s+/g, ' ')).toMatch(new RegExp(`data-testid="occupancy-${dispersed}".*?room-nights</span></td> <td[^>]*>\\*</td> <td[^>]*>\\*</td>`))
+    const board = (await commissioner.get('/accommodation')).body
+    expect(board.replace(/\s+/g, ' ')).toMatch(new RegExp(`data-testid="free-${dispersed}"> 1 room<br><span class="govuk-body-s">\\* free, \\* occupied`))
+    const provider = client(app)
+    await provider.signIn(emails.providerC!, password)
+    expect((await provider.get('/accommodation/occupancy')).body).not.toContain('data-testid="suppression-note"')
   })
 
   it('4. a referrer never sees a refuge address; a direct request is refused as not found, and audited', async () => {

@@ -88,12 +88,13 @@ const vacancyItem = {
     areaLabel: { type: 'string', description: 'The town or area: addresses are sealed' },
     districtName: { type: 'string' },
     rooms: { type: 'integer' },
-    free: { type: 'integer' },
-    occupied: { type: 'integer' },
-    held: { type: 'integer' },
-    outOfUse: { type: 'integer' },
-    accessibleFree: { type: 'integer' },
+    free: { type: ['integer', 'null'], description: 'null: withheld (small-number suppression, for those who do not search or manage)' },
+    occupied: { type: ['integer', 'null'] },
+    held: { type: ['integer', 'null'] },
+    outOfUse: { type: ['integer', 'null'] },
+    accessibleFree: { type: ['integer', 'null'] },
     restrictions: { type: 'array', items: { type: 'string' } },
+    suppressed: { type: 'array', items: { type: 'string' }, description: 'The counts withheld' },
   },
 } as const
 

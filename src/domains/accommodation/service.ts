@@ -16,6 +16,8 @@ import { recordAudit } from '../audit/service.ts'
 import { ConcurrentEditError, UserInputError } from '../auth/users.ts'
 import { NotFoundError } from '../cases/service.ts'
 import * as repo from './repository.ts'
+import { suppressBoard, suppressOccupancy, suppressUnmetNeed } from './suppression.ts'
+import { suppressionThreshold } from '../feedback/repository.ts'
 import type { AddressValues, RoomValues, UnitValues } from './unitForm.ts'
 import {
   addDays,
@@ -66,6 +68,9 @@ export function managesProvider(actor: Actor, providerAgencyId: string): boolean
   const scope = scopeFor(actor.roles, 'accommodation.manage')
   return scope === 'partnership' || (scope !== null && actor.agencyId === providerAgencyId)
 }
+
+/** Works the rooms or the searches (sees exact counts); anyone else sees the figures with small numbers withheld. */
+export const operational = (actor: Actor) => can(actor.roles, 'accommodation.search') || can(actor.roles, 'accommodation.manage')
 
 /** How long a process may keep a partnership's inventory without re-reading it, even if its version is unchanged. */
 const INVENTORY_TTL_MS = 60_000
@@ -133,13 +138,11 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
         && (!filters.vacancyOnly || r.free > 0)
         && (!filters.accessible || r.accessibleFree > 0))
       const sum = (key: 'rooms' | 'free' | 'occupied' | 'held' | 'outOfUse') => shown.reduce((n, r) => n + r[key], 0)
-      return {
-        rows: shown,
-        totals: { units: shown.length, rooms: sum('rooms'), free: sum('free'), occupied: sum('occupied'), held: sum('held'), outOfUse: sum('outOfUse') },
-        providers,
-        districts: names.districts,
-        asOf: today(),
-      }
+      const totals = { units: shown.length, rooms: sum('rooms'), free: sum('free'), occupied: sum('occupied'), held: sum('held'), outOfUse: sum('outOfUse') }
+      const common = { providers, districts: names.districts, asOf: today() }
+      // Those who neither search nor manage (commissioners, analysts) see the counts with small numbers withheld.
+      if (!operational(actor)) return { ...suppressBoard(shown, totals, await suppressionThreshold(tx)), ...common }
+      return { rows: shown.map(r => ({ ...r, suppressed: [] as string[] })), totals: { ...totals, suppressed: [] as string[] }, suppressionThreshold: null, ...common }
     })
   }
 
@@ -571,10 +574,15 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
           details: { from: period.from, to: period.to, searchIds: rows.map(r => r.id) },
         })
       }
+      // Without searches of their own or drill-down (a commissioner): the figures with small numbers withheld, no searches one by one.
+      if (!can(actor.roles, 'accommodation.search') && !can(actor.roles, 'report.drill')) {
+        return { period, ...suppressUnmetNeed({ searches, summary }, await suppressionThreshold(tx)), rows: [] }
+      }
       return {
         period,
-        searches,
-        summary,
+        searches: searches as number | null,
+        summary: summary as { searches: number | null; reasons: { code: string; label: string; searches: number | null }[]; characteristics: { code: string; label: string; searches: number | null }[] },
+        suppressionThreshold: null as number | null,
         rows: rows.map(r => {
           const results = expandResult(r.results as unknown as StoredResult, names)
           return { ...r, reasons: results.unsuitable.map(u => ({ unitName: u.unitName, reasons: u.reasons.map(x => x.text) })) }
@@ -597,7 +605,9 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
         period,
       )
       await recordAudit(tx, actor, { action: 'REPORT_VIEW', subjectType: 'accommodation-occupancy', details: { from: period.from, to: period.to } })
-      return figures
+      // The provider's staff and the safe accommodation manager see exact figures; readers of reports, small numbers withheld.
+      if (can(actor.roles, 'accommodation.manage')) return { ...figures, suppressionThreshold: null as number | null }
+      return suppressOccupancy(figures, await suppressionThreshold(tx))
     })
   }
 
