@@ -23,7 +23,7 @@ import { recordAudit } from '../audit/service.ts'
 import { createQualityService } from '../quality/service.ts'
 import { type PartnershipProfile, parseProfile } from '../partnership/profile.ts'
 import { MARAC_RETURN_CONTRACT, MARAC_RETURN_DEFINITIONS, type MaracMeetingRow, type MaracReturn, totalsOf } from './maracReturn.ts'
-import { PART4_CONTRACT, PART4_DEFINITIONS, type Part4Return } from './part4.ts'
+import { buildPart4, type Part4Return, type Part4Rows } from './part4.ts'
 import { buildNeedsAssessment, type NeedsAssessment, type NeedsGroups, type PopulationShares } from './needs.ts'
 import { needsForPublication } from './needsPublication.ts'
 import type { SafeAccommodationGroups } from './safeAccommodation.ts'
@@ -417,7 +417,7 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     }
     const profile = await profileOf(who.partnershipId)
     const p = who.partnershipId
-    const { spaces, byAndFor, members, declined, ended } = await db.transaction().execute(async tx => {
+    const rows: Part4Rows = await db.transaction().execute(async tx => {
       const spaces = await sql<{ type: string; n: number }>`
         SELECT u.accommodation_type AS type, count(*)::int AS n FROM accommodation_space s
           JOIN accommodation_unit u ON u.partnership_id = s.partnership_id AND u.id = s.unit_id
@@ -426,18 +426,32 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
         SELECT c AS characteristic, count(*)::int AS n FROM accommodation_space s
           JOIN accommodation_unit u ON u.partnership_id = s.partnership_id AND u.id = s.unit_id, unnest(u.by_and_for) c
          WHERE s.partnership_id = ${p}::uuid AND u.is_active GROUP BY 1`.execute(tx)
-      const members = await sql<{ type: string; households: number; role: string; gender: string | null; n: number }>`
-        SELECT u.accommodation_type AS type, count(DISTINCT pl.id)::int AS households, m.member_role AS role, m.gender, count(*)::int AS n
+      const sanctuary = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM sanctuary_job WHERE partnership_id = ${p}::uuid AND status = 'fitted' AND fitted_on BETWEEN ${period.from}::date AND ${period.to}::date`.execute(tx)
+      const inYear = sql`pl.partnership_id = ${p}::uuid AND pl.moved_in_on <= ${period.to}::date AND (pl.moved_out_on IS NULL OR pl.moved_out_on >= ${period.from}::date)`
+      const members = await sql<{ type: string; role: string; gender: string | null; n: number }>`
+        SELECT u.accommodation_type AS type, m.member_role AS role, m.gender, count(*)::int AS n
           FROM accommodation_placement pl
           JOIN accommodation_unit u ON u.partnership_id = pl.partnership_id AND u.id = pl.unit_id
           JOIN accommodation_placement_member m ON m.partnership_id = pl.partnership_id AND m.placement_id = pl.id
-         WHERE pl.partnership_id = ${p}::uuid AND pl.moved_in_on <= ${period.to}::date AND (pl.moved_out_on IS NULL OR pl.moved_out_on >= ${period.from}::date)
-         GROUP BY 1, 3, 4`.execute(tx)
+         WHERE ${inYear} GROUP BY 1, 2, 3`.execute(tx)
       const households = await sql<{ type: string; n: number }>`
         SELECT u.accommodation_type AS type, count(*)::int AS n FROM accommodation_placement pl
           JOIN accommodation_unit u ON u.partnership_id = pl.partnership_id AND u.id = pl.unit_id
-         WHERE pl.partnership_id = ${p}::uuid AND pl.moved_in_on <= ${period.to}::date AND (pl.moved_out_on IS NULL OR pl.moved_out_on >= ${period.from}::date)
-         GROUP BY 1`.execute(tx)
+         WHERE ${inYear} GROUP BY 1`.execute(tx)
+      // Each household's lead adult (the first adult member), with the linked person's ethnicity and the needs on the household's referral.
+      const leads = await sql<Part4Rows['leadAdults'][number]>`
+        SELECT m.gender, m.age_at_move_in AS age, per.ethnicity, r.household
+          FROM accommodation_placement pl
+          LEFT JOIN LATERAL (SELECT * FROM accommodation_placement_member m WHERE m.partnership_id = pl.partnership_id AND m.placement_id = pl.id AND m.member_role = 'adult' ORDER BY m.member_no LIMIT 1) m ON true
+          LEFT JOIN person per ON per.partnership_id = pl.partnership_id AND per.id = coalesce(m.person_id, pl.person_id)
+          LEFT JOIN accommodation_referral r ON r.partnership_id = pl.partnership_id AND r.id = pl.referral_id
+         WHERE ${inYear}`.execute(tx)
+      const referrals = await sql<{ type: string; status: string; source: string; n: number }>`
+        SELECT u.accommodation_type AS type, r.status, a.kind AS source, count(*)::int AS n FROM accommodation_referral r
+          JOIN accommodation_unit u ON u.partnership_id = r.partnership_id AND u.id = r.unit_id
+          JOIN agency a ON a.partnership_id = r.partnership_id AND a.id = r.referring_agency_id
+         WHERE r.partnership_id = ${p}::uuid AND r.referred_on BETWEEN ${period.from}::date AND ${period.to}::date GROUP BY 1, 2, 3`.execute(tx)
       const declined = await sql<{ reason: string; n: number }>`
         SELECT decline_reason AS reason, count(*)::int AS n FROM accommodation_referral
          WHERE partnership_id = ${p}::uuid AND status = 'declined'
@@ -446,34 +460,15 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
         SELECT coalesce(move_on_destination, 'not-known') AS reason, count(*)::int AS n FROM accommodation_placement
          WHERE partnership_id = ${p}::uuid AND moved_out_on BETWEEN ${period.from}::date AND ${period.to}::date GROUP BY 1`.execute(tx)
       await recordAudit(tx, who, { action: 'REPORT_VIEW', subjectType: 'report', subjectId: `part4/${period.code}`, details: { report: 'part4', year: period.code } })
-      return { spaces: spaces.rows, byAndFor: byAndFor.rows, members: { rows: members.rows, households: households.rows }, declined: declined.rows, ended: ended.rows }
+      return {
+        spaces: spaces.rows, byAndFor: byAndFor.rows, sanctuaryFitted: sanctuary.rows[0]?.n ?? 0, members: members.rows, households: households.rows,
+        leadAdults: leads.rows, referrals: referrals.rows, declined: declined.rows, ended: ended.rows,
+      }
     })
-    const sumOf = (rows: { n: number }[]) => rows.reduce((a, r) => a + r.n, 0)
-    const adults = members.rows.filter(r => r.role === 'adult')
-    const byType: Part4Return['supported']['byType'] = {}
-    for (const h of members.households) byType[h.type] = { households: h.n, individuals: sumOf(members.rows.filter(r => r.type === h.type)) }
-    return {
-      contract: PART4_CONTRACT, definitions: PART4_DEFINITIONS,
+    return buildPart4({
       partnership: { code: profile.partnership.code, name: profile.partnership.name },
-      period: { code: period.code, from: period.from, to: period.to, label: period.label },
-      bedspaces: { byType: Object.fromEntries(spaces.map(r => [r.type, r.n])), byAndFor: Object.fromEntries(byAndFor.map(r => [r.characteristic, r.n])) },
-      supported: {
-        households: sumOf(members.households), individuals: sumOf(members.rows),
-        women: sumOf(adults.filter(r => r.gender === 'woman')), men: sumOf(adults.filter(r => r.gender === 'man')),
-        nonBinaryAdults: sumOf(adults.filter(r => r.gender === 'non-binary')),
-        adultsGenderNotRecorded: sumOf(adults.filter(r => !['woman', 'man', 'non-binary'].includes(r.gender ?? ''))),
-        transAdults: null, children: sumOf(members.rows.filter(r => r.role === 'child')), byType,
-      },
-      unableToSupport: { households: sumOf(declined), byReason: Object.fromEntries(declined.map(r => [r.reason, r.n])) },
-      stoppedSupport: { households: sumOf(ended), byReason: Object.fromEntries(ended.map(r => [r.reason, r.n])) },
-      notComputed: [
-        'P4-A governance fields and P4-G spend: not held in Hearth.',
-        'P4-C5/C6 specialist characteristics of individuals, and P4-C7 support types: not computed yet.',
-        'P4-D referrals received, accepted and by source: not computed yet.',
-        'Sanctuary scheme units (P4-B1) and sanctuary exits (P4-F1 split): not computed yet.',
-        'Trans adults (P4-C2): the household record has no trans field.',
-      ],
-    }
+      period: { code: period.code, from: period.from, to: period.to, label: period.label }, rows,
+    })
   }
 
   return { quarterly, drill, needsAssessment, needsDrill, maracReturn, part4, profileOf }
