@@ -21,10 +21,9 @@ export function createCaseService(deps: { db: Kysely<DB> }) {
       const pageSize = options.pageSize ?? CASE_PAGE_SIZE
       const page = Math.max(1, options.page)
       return withActor(db, actor, async tx => {
-        const [rows, total] = await Promise.all([
-          repo.casePage(tx, actor.partnershipId, { offset: (page - 1) * pageSize, limit: pageSize, status: options.status }),
-          repo.caseCount(tx, actor.partnershipId, options.status),
-        ])
+        // Counted first, so that a page in the second half can be read from the other end of the index.
+        const total = await repo.caseCount(tx, actor.partnershipId, options.status)
+        const rows = await repo.casePage(tx, actor.partnershipId, { offset: (page - 1) * pageSize, limit: pageSize, status: options.status, total })
         if (rows.length > 0) {
           await recordAudit(tx, actor, {
             action: 'CASE_LIST_VIEW',
