@@ -21,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '202611300200-linked-repeats': await import('./202611300200-linked-repeats.ts'),
   '202611300400-therapy-housing-approaches': await import('./202611300400-therapy-housing-approaches.ts'),
   '202611300500-rls-settings-once': await import('./202611300500-rls-settings-once.ts'),
+  '202611300510-case-page-index': await import('./202611300510-case-page-index.ts'),
 }
