@@ -1,7 +1,7 @@
 /**
  * Analyst commands for imports and data quality:
  *
- *   hearth import FILE --agency CODE [--mapping FILE] [--dataset service-episodes] [--dry-run] [--json]
+ *   hearth import FILE --agency CODE [--mapping FILE] [--dataset service-episodes|police-aggregates] [--dry-run] [--json]
  *                      [--errors FILE] [--partnership CODE] [--synthetic]
  *   hearth mapping save --agency CODE FILE [--partnership CODE]
  *   hearth mapping list [--agency CODE] [--partnership CODE]
@@ -23,6 +23,7 @@ import { openRuntime } from '../../runtime.ts'
 import { isDatasetName } from '../../standard/serviceEpisodes.ts'
 import { createQualityService } from '../quality/service.ts'
 import { qualityCsv, qualityHtml } from '../quality/render.ts'
+import { importPoliceAggregates } from './aggregates.ts'
 import { csvRow } from './csvSafe.ts'
 import { ImportFileError } from './errors.ts'
 import { type ImportPhaseProgress, createImportService } from './service.ts'
@@ -140,9 +141,10 @@ const defaultErrorReport = (file: string) => resolve(`${basename(file).replace(/
 export async function importCommand(ctx: CliContext, file: string, options: ImportOptions): Promise<ImportCommandResult> {
   const started = performance.now()
   const dataset = options.dataset ?? 'service-episodes'
-  if (!isDatasetName(dataset)) throw new CliError(`Unknown dataset "${dataset}": use service-episodes.`)
+  if (!isDatasetName(dataset)) throw new CliError(`Unknown dataset "${dataset}": use service-episodes or police-aggregates.`)
   const who = await system(ctx, options.partnership)
   const mapping = options.mapping ? await readJson(options.mapping, 'The mapping') : undefined
+  if (dataset === 'police-aggregates') return policeAggregatesCommand(ctx, who, file, options, mapping, started)
   const service = createImportService({ db: ctx.db, engine: ctx.engine })
   const progress = progressDisplay(ctx.progressStream)
   const reportPath = options.errors ?? defaultErrorReport(file)
@@ -211,6 +213,35 @@ export async function importCommand(ctx: CliContext, file: string, options: Impo
     }
   } finally {
     progress.stop()
+  }
+}
+
+/**
+ * The police-aggregates dataset: the same reader, mapping and validation, no staging (figures, no personal
+ * data). A file with any error loads nothing; the error report lists every error.
+ */
+async function policeAggregatesCommand(ctx: CliContext, who: SystemActor, file: string, options: ImportOptions, mapping: unknown, started: number): Promise<ImportCommandResult> {
+  const result = await importPoliceAggregates(ctx.db, who, { source: resolve(file), agencyCode: options.agency, mapping, dryRun: options.dryRun ?? false })
+  let errorReport: string | null = null
+  if (result.errors.length > 0) {
+    errorReport = options.errors ?? defaultErrorReport(file)
+    await writeFile(errorReport, '\uFEFF' + csvRow(['row', 'column', 'value', 'message']) + result.errors.map((e) => csvRow([e.rowNumber, e.column, e.value, e.message])).join(''))
+  }
+  const rowsWithErrors = new Set(result.errors.map((e) => e.rowNumber)).size
+  return {
+    file,
+    agency: options.agency,
+    dryRun: options.dryRun ?? false,
+    batchId: null,
+    mappingVersion: result.mappingVersion,
+    rowsRead: result.rowsRead,
+    rowsCommitted: result.rowsLoaded,
+    rowsQuarantined: rowsWithErrors,
+    errorCount: result.errors.length,
+    errorReport,
+    unmappedValues: [],
+    warnings: result.errors.length > 0 && !options.dryRun ? ['police-aggregates: a file with errors loads nothing; correct it and import it again'] : [],
+    seconds: Math.round(performance.now() - started) / 1000,
   }
 }
 
@@ -299,7 +330,7 @@ export function registerImportCommands(program: Command): void {
     .argument('<file>', 'the CSV or XLSX file')
     .requiredOption('--agency <code>', 'the agency the file comes from (its code in the profile)')
     .option('--mapping <file>', "the mapping JSON (default: the agency's saved mapping, else the standard layout)")
-    .option('--dataset <name>', 'the dataset', 'service-episodes')
+    .option('--dataset <name>', 'the dataset: service-episodes, or police-aggregates (DA incidents and crimes by district and month)', 'service-episodes')
     .option('--partnership <code>', 'the partnership (needed when the database holds several)')
     .option('--dry-run', 'read and check every row and write the error report, but import nothing')
     .option('--errors <file>', 'where to write the error report (default: FILE.errors.csv in the current directory)')
