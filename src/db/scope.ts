@@ -22,7 +22,6 @@ export async function withActor<T>(
   options: ScopeOptions = {},
 ): Promise<T> {
   return db.transaction().execute(async tx => {
-    await sql`SET LOCAL ROLE hearth_app`.execute(tx)
     const settings: [string, string][] = [
       ['partnership_id', actor.partnershipId],
       ['user_id', actor.userId],
@@ -33,7 +32,8 @@ export async function withActor<T>(
       ['break_glass_reason', options.breakGlassReason ?? ''],
       ...Object.entries(scopesFor(actor.roles)).map(([permission, scope]): [string, string] => [`scope.${permission}`, scope]),
     ]
-    await sql`SELECT ${sql.join(settings.map(([name, value]) => sql`set_config(${'hearth.' + name}, ${value}, true)`))}`.execute(tx)
+    // One round trip: the role (as SET LOCAL ROLE would) and every setting, all local to the transaction.
+    await sql`SELECT set_config('role', 'hearth_app', true), ${sql.join(settings.map(([name, value]) => sql`set_config(${'hearth.' + name}, ${value}, true)`))}`.execute(tx)
     return fn(tx)
   })
 }
