@@ -39,7 +39,7 @@ describe(`the needs assessment on ${engineUnderTest}`, () => {
     expect(result.commit).toMatchObject({ rowsCommitted: 100, rowsQuarantined: 0 })
     const { writeFile } = await import('node:fs/promises')
     await writeFile(population, JSON.stringify(populationShares))
-    report = JSON.parse(await needsAssessmentCommand({ db: database.db, actorLabel: 'cli:test' }, { from: '2021-04-01', to: '2022-03-31', format: 'json', population }))
+    report = JSON.parse(await needsAssessmentCommand({ db: database.db, actorLabel: 'cli:test' }, { from: '2021-04-01', to: '2022-03-31', format: 'json', population }) as string)
   }, 120_000)
   afterAll(() => database?.drop())
 
@@ -93,5 +93,20 @@ describe(`the needs assessment on ${engineUnderTest}`, () => {
     expect(html).toContain('Representation ratio')
     expect(html).toContain('Data quality appendix')
     expect(html).toContain('2021/22')
+  })
+
+  it('writes CSV and XLSX from the same result, and the publication version from the command line', async () => {
+    const ctx = { db: database.db, actorLabel: 'cli:test' }
+    const csv = await needsAssessmentCommand(ctx, { from: '2021-04-01', to: '2022-03-31', format: 'csv', population }) as string
+    expect(csv.split(/\r?\n/)[0]).toBe('"table","group","code","label","count","percent","value","note"')
+    expect(csv).toContain('"ethnicity","all","white-other","White: Other White","15","16.7","1.85","over-represented; population 9%"')
+    const xlsx = await needsAssessmentCommand(ctx, { from: '2021-04-01', to: '2022-03-31', format: 'xlsx', population }) as Uint8Array
+    expect(Buffer.from(xlsx.subarray(0, 2)).toString()).toBe('PK')
+    const pub = JSON.parse(await needsAssessmentCommand(ctx, { from: '2021-04-01', to: '2022-03-31', format: 'json', population, publication: true }) as string) as NeedsAssessment
+    expect(pub.publication).toBe(true)
+    // Gypsy or Irish Traveller: 1 episode, withheld with its share and ratio.
+    expect(pub.all.ethnicity.find(e => e.code === 'white-gypsy-irish-traveller')).toMatchObject({ count: null, shareOfKnown: null, ratio: null })
+    expect(pub.suppressed).toContain('all.ethnicity.white-gypsy-irish-traveller')
+    expect(pub.dataQuality).toBeNull()
   })
 })

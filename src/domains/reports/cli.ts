@@ -2,7 +2,7 @@
  * Report commands:
  *
  *   hearth report quarterly --quarter 2022-Q1 [--format json|csv|xlsx|html|pdf] [--publication] [--out FILE] [--partnership CODE]
- *   hearth report needs-assessment --from DATE --to DATE [--format json|html] [--population FILE] [--out FILE] [--partnership CODE]
+ *   hearth report needs-assessment --from DATE --to DATE [--format json|csv|xlsx|html|pdf] [--publication] [--population FILE] [--out FILE] [--partnership CODE]
  *   hearth report police-load FILE --agency CODE [--mapping FILE] [--partnership CODE]
  *   hearth report part4 --year 2023-24 [--out FILE] [--partnership CODE]
  *   hearth report marac-return --quarter 2022-Q1 [--format json|csv] [--out FILE] [--partnership CODE]
@@ -21,6 +21,7 @@ import { csvRow } from '../imports/csvSafe.ts'
 import { maracReturnCsv } from './maracReturn.ts'
 import { loadPoliceAggregates } from './police.ts'
 import { needsHtml } from './needs.ts'
+import { needsCsv, needsXlsx } from './needsPublication.ts'
 import { quarterlyCsv, quarterlyHtml, quarterlyXlsx } from './render.ts'
 import { createReportService, ReportError } from './service.ts'
 
@@ -77,13 +78,19 @@ export async function quarterlyCommand(ctx: ReportCliContext, options: { quarter
   }
 }
 
-export async function needsAssessmentCommand(ctx: ReportCliContext, options: { from: string; to: string; format?: string; population?: string; partnership?: string }): Promise<string> {
-  const format = options.format ?? 'json'
-  if (format !== 'json' && format !== 'html') throw new ReportCliError(`Unknown format "${format}": use json or html.`)
+export async function needsAssessmentCommand(ctx: ReportCliContext, options: { from: string; to: string; format?: string; population?: string; partnership?: string; publication?: boolean }): Promise<string | Uint8Array> {
+  const format = (options.format ?? 'json') as Format
+  if (!formats.includes(format)) throw new ReportCliError(`Unknown format "${options.format}": use ${formats.join(', ')}.`)
   const who = await systemActor(ctx, options.partnership)
   const populationShares = options.population ? (JSON.parse(await readFile(options.population, 'utf8')) as Record<string, number>) : undefined
-  const report = await createReportService({ db: ctx.db }).needsAssessment(who, { from: options.from, to: options.to, ...(populationShares ? { populationShares } : {}) })
-  return format === 'json' ? JSON.stringify(report, null, 2) + '\n' : needsHtml(report)
+  const report = await createReportService({ db: ctx.db }).needsAssessment(who, { from: options.from, to: options.to, publication: options.publication ?? false, ...(populationShares ? { populationShares } : {}) })
+  switch (format) {
+    case 'json': return JSON.stringify(report, null, 2) + '\n'
+    case 'csv': return needsCsv(report)
+    case 'xlsx': return needsXlsx(report)
+    case 'html': return needsHtml(report)
+    case 'pdf': return htmlToPdf(needsHtml(report))
+  }
 }
 
 /** `hearth report marac-return`: the SafeLives Marac quarterly dataset, per meeting date. */
@@ -151,11 +158,12 @@ export function registerReportCommands(program: Command): void {
     .description('the needs assessment for any period: people, characteristics against the population, rates and benchmarks')
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
     .requiredOption('--to <date>', 'last day, YYYY-MM-DD')
-    .option('--format <format>', 'json or html', 'json')
+    .option('--format <format>', `one of ${formats.join(', ')}`, 'json')
+    .option('--publication', 'the publication version (small-number suppression with secondary suppression, no internal appendix)')
     .option('--population <file>', 'JSON of population shares by ethnicity code (fractions), for representation ratios')
     .option('--out <file>', 'write to this file')
     .option('--partnership <code>', 'the partnership (needed when the database holds several)')
-    .action(action(async (ctx, options: { from: string; to: string; format: string; population?: string; out?: string; partnership?: string }) =>
+    .action(action(async (ctx, options: { from: string; to: string; format: string; publication?: boolean; population?: string; out?: string; partnership?: string }) =>
       ({ output: await needsAssessmentCommand(ctx, options), out: options.out })))
   report
     .command('marac-return')
@@ -176,7 +184,7 @@ export function registerReportCommands(program: Command): void {
     .action(action(async (ctx, file: string, options: { agency: string; mapping?: string; partnership?: string }) => ({ output: await policeLoadCommand(ctx, file, options) })))
   report
     .command('part4')
-    .description('the Part 4 safe accommodation return for a financial year (JSON; part of the return, see notComputed)')
+    .description('the Part 4 safe accommodation return for a financial year (JSON): every field, those Hearth cannot compute marked notComputed with the reason')
     .requiredOption('--year <year>', 'financial year, e.g. 2023-24')
     .option('--out <file>', 'write to this file')
     .option('--partnership <code>', 'the partnership (needed when the database holds several)')
