@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SystemActor } from '../../src/access/actor.ts'
 import { withActor } from '../../src/db/scope.ts'
@@ -46,8 +47,14 @@ describe(`repeat detection over linked people on ${engineUnderTest}`, () => {
     expect(second.idvaRepeat.repeat).toBe(false)
     expect(second.maracRepeat.repeat).toBe(false)
 
-    // Linkage runs over the partnership: the two records of each person fall into one cluster.
+    // Linkage runs over the partnership: the two records of each person fall into one cluster, and the June
+    // referral's stored flags (lists, agendas and reports read them) follow, with the change audited.
     await linkage.run(system)
+    const flags = await db.selectFrom('referral').where('partnership_id', '=', pid).where('id', '=', second.referralId)
+      .select(['is_idva_repeat', 'is_marac_repeat', sql<string>`idva_repeat_last_date::text`.as('idvaLast')]).executeTakeFirstOrThrow()
+    expect(flags).toEqual({ is_idva_repeat: true, is_marac_repeat: true, idvaLast: '2026-03-02' })
+    const refreshed = await db.selectFrom('audit_event').where('partnership_id', '=', pid).where('action', '=', 'REPEAT_FLAGS_UPDATE').select('details').execute()
+    expect(refreshed.map(a => (a.details as { referralIds: string[] }).referralIds)).toEqual([[second.referralId]])
     const view = await service.view(police, second.referralId)
     expect(view.repeats.idva).toMatchObject({
       repeat: true, windowMonths: 12,
@@ -90,6 +97,20 @@ describe(`repeat detection over linked people on ${engineUnderTest}`, () => {
     const stored = await db.selectFrom('referral').where('partnership_id', '=', pid).where('id', '=', third.referralId)
       .select(['is_idva_repeat', 'is_marac_repeat']).executeTakeFirstOrThrow()
     expect(stored).toEqual({ is_idva_repeat: true, is_marac_repeat: true })
+
+    // The intake link was wrong after all: undone, the December referral is no longer a repeat, in its
+    // stored flags too (linkage keeps the two records apart from now on).
+    const link = await db.selectFrom('person_link').where('partnership_id', '=', pid).where('person_id', '=', (await service.view(police, third.referralId)).referral.victimId)
+      .select('id').executeTakeFirstOrThrow()
+    await service.unlink(police, link.id, 'A different woman with the same name')
+    const after = await service.view(police, third.referralId)
+    expect(after.repeats.idva.repeat).toBe(false)
+    expect(after.repeats.marac.repeat).toBe(false)
+    const unflagged = await db.selectFrom('referral').where('partnership_id', '=', pid).where('id', '=', third.referralId)
+      .select(['is_idva_repeat', 'is_marac_repeat']).executeTakeFirstOrThrow()
+    expect(unflagged).toEqual({ is_idva_repeat: false, is_marac_repeat: false })
+    const unlinkAudit = await db.selectFrom('audit_event').where('partnership_id', '=', pid).where('action', '=', 'POSSIBLE_MATCH_UNLINK').select('reason').execute()
+    expect(unlinkAudit.map(a => a.reason)).toEqual(['A different woman with the same name'])
   })
 
   it('is not a repeat for another victim, whatever the shared perpetrator reference, nor after the window', async () => {

@@ -38,6 +38,8 @@ import type { DB } from '../../db/schema.ts'
 import { type Tx, withActor } from '../../db/scope.ts'
 import { recordAudit } from '../audit/service.ts'
 import { NotFoundError } from '../cases/service.ts'
+import { createProfileCache } from '../partnership/service.ts'
+import { refreshRepeatFlags } from '../referrals/repeats.ts'
 import { fromColumns } from './clk.ts'
 import { cluster } from './cluster.ts'
 import { comparator, COMPARISONS } from './comparisons.ts'
@@ -209,6 +211,18 @@ async function readSettings(db: Kysely<DB> | Tx, partnershipId: string): Promise
 export function createLinkageService(deps: { db: Kysely<DB>; clock?: Clock }) {
   const { db } = deps
   const clock = deps.clock ?? systemClock
+  const profiles = createProfileCache(db)
+
+  /**
+   * IDVA and MARAC repeats are found over linked people: when the plaintext clusters change, the stored
+   * repeat flags of the referrals concerned are brought up to date (and the change audited). A partnership
+   * without a profile has no referrals to flag.
+   */
+  async function refreshRepeats(partnershipId: string, label: string): Promise<void> {
+    const hasReferrals = await db.selectFrom('referral').where('partnership_id', '=', partnershipId).select('id').limit(1).executeTakeFirst()
+    if (!hasReferrals) return
+    await refreshRepeatFlags(db, partnershipId, await profiles.current(partnershipId), label)
+  }
 
   /**
    * Re-clusters one mode from the stored pairs and active decisions (after a decision, or its withdrawal),
@@ -247,6 +261,7 @@ export function createLinkageService(deps: { db: Kysely<DB>; clock?: Clock }) {
           .where('partnership_id', '=', partnershipId).where('record_key', '=', c.key).execute()
       }
     })
+    if (mode === 'plaintext' && changes.length > 0) await refreshRepeats(partnershipId, 'linkage re-cluster')
     return { people: result.clusters, changed: changes.length }
   }
 
@@ -259,6 +274,7 @@ export function createLinkageService(deps: { db: Kysely<DB>; clock?: Clock }) {
       const progress = options.onProgress ?? (() => undefined)
       const settings = await readSettings(db, partnershipId)
       const runId = randomUUID()
+      let summary: RunSummary
       await db.insertInto('linkage_run').values({ partnership_id: partnershipId, id: runId, mode, status: 'running', run_by: system.label, started_at: clock() }).execute()
       try {
         progress('loading', 0, 1)
@@ -333,15 +349,18 @@ export function createLinkageService(deps: { db: Kysely<DB>; clock?: Clock }) {
         const matchWeight = weightOf(settings.matchThreshold)
         for (let p = 0; p < result.pairs.count; p++) if (result.pairs.weight[p]! < matchWeight) reviewQueue++
         progress('saving', 1, 1)
-        return {
+        summary = {
           runId, mode, records: result.columns.n, candidatePairs: result.candidatePairs, pairsKept: result.pairs.count,
-          people: result.people, peopleByThreshold: result.peopleByThreshold, reviewQueue, seconds: (performance.now() - started) / 1000,
+          people: result.people, peopleByThreshold: result.peopleByThreshold, reviewQueue, seconds: 0,
         }
       } catch (error) {
         await db.updateTable('linkage_run').set({ status: 'failed', finished_at: clock(), error: error instanceof Error ? error.message : String(error) })
           .where('partnership_id', '=', partnershipId).where('id', '=', runId).execute()
         throw error
       }
+      // The run is complete; the referrals' stored repeat flags follow the new clusters.
+      if (mode === 'plaintext') await refreshRepeats(partnershipId, system.label)
+      return { ...summary, seconds: (performance.now() - started) / 1000 }
     },
 
     /** The partnership's own model (its latest completed plaintext run), or the default one. */
@@ -366,6 +385,7 @@ export function createLinkageService(deps: { db: Kysely<DB>; clock?: Clock }) {
     clusterIdsForPeople,
     clusterIdsForAgencyPeople,
     recluster,
+    refreshRepeats,
 
     async settings(who: Who): Promise<LinkageSettings> {
       if (isActor(who)) return withActor(db, who, tx => readSettings(tx, who.partnershipId))

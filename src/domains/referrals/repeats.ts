@@ -12,6 +12,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import type { Tx } from '../../db/scope.ts'
+import { recordAudit } from '../audit/service.ts'
 import { inForce } from '../partnership/effectiveDated.ts'
 import type { PartnershipProfile } from '../partnership/profile.ts'
 import { type EarlierReferral, idvaRepeatFinding, maracRepeatFinding, type RepeatFinding } from './rules.ts'
@@ -93,4 +94,53 @@ export async function explainRepeats(db: Db, partnershipId: string, findings: Re
       : null,
   })
   return { idva: explain(findings.idva), marac: explain(findings.marac) }
+}
+
+/**
+ * Brings the stored repeat flags (referral lists, the allocation queue, MARAC agendas and reports read them)
+ * up to date after record linkage changed who is the same person: a run, a reviewer's decision or its
+ * withdrawal, an intake link undone. Runs on the owner connection for one partnership, looks only at
+ * referrals that can have changed (the victim is linked to some other record, or the referral is flagged),
+ * and records one audit event listing the referrals whose flags changed.
+ */
+export async function refreshRepeatFlags(db: Kysely<DB>, partnershipId: string, profile: PartnershipProfile, label: string): Promise<{ checked: number; changed: string[] }> {
+  return db.transaction().execute(async tx => {
+    await sql`SELECT set_config('hearth.partnership_id', ${partnershipId}, true)`.execute(tx)
+    const rows = await sql<{ id: string; victim_id: string; referral_date: string; is_idva_repeat: boolean; idva_last: string | null; is_marac_repeat: boolean; marac_last: string | null }>`
+      SELECT r.id, r.victim_id, r.referral_date::text AS referral_date, r.is_idva_repeat, r.idva_repeat_last_date::text AS idva_last,
+             r.is_marac_repeat, r.marac_repeat_last_date::text AS marac_last
+        FROM referral r
+       WHERE r.partnership_id = ${partnershipId}::uuid
+         AND (r.is_idva_repeat OR r.is_marac_repeat
+              OR EXISTS (SELECT 1 FROM person_link l WHERE l.partnership_id = r.partnership_id AND r.victim_id IN (l.person_id, l.linked_person_id))
+              OR EXISTS (SELECT 1 FROM linkage_record a JOIN linkage_record b ON b.partnership_id = a.partnership_id AND b.cluster_id = a.cluster_id AND b.record_key <> a.record_key
+                          WHERE a.partnership_id = r.partnership_id AND a.person_id = r.victim_id))`.execute(tx)
+    const changed: string[] = []
+    for (const r of rows.rows) {
+      const perpetrators = await sql<{ id: string }>`
+        SELECT rp.person_id AS id FROM referral_perpetrator rp WHERE rp.partnership_id = ${partnershipId}::uuid AND rp.referral_id = ${r.id}::uuid
+        UNION SELECT perpetrator_id FROM referral WHERE partnership_id = ${partnershipId}::uuid AND id = ${r.id}::uuid AND perpetrator_id IS NOT NULL`.execute(tx)
+      const f = await findRepeats(tx, profile, { victimId: r.victim_id, perpetratorIds: perpetrators.rows.map(p => p.id), referralDate: r.referral_date })
+      const idvaLast = f.idva.repeat ? f.idva.last!.date : null
+      const maracLast = f.marac.repeat ? f.marac.last!.date : null
+      const storedIdva = r.is_idva_repeat ? r.idva_last : null
+      const storedMarac = r.is_marac_repeat ? r.marac_last : null
+      if (f.idva.repeat === r.is_idva_repeat && f.marac.repeat === r.is_marac_repeat && idvaLast === storedIdva && maracLast === storedMarac) continue
+      await tx.updateTable('referral').set({
+        is_idva_repeat: f.idva.repeat, idva_repeat_last_date: f.idva.last?.date ?? null,
+        is_marac_repeat: f.marac.repeat, marac_repeat_last_date: f.marac.last?.date ?? null,
+      }).where('partnership_id', '=', partnershipId).where('id', '=', r.id).execute()
+      // A MARAC case still to be heard carries the repeat mark on the agenda.
+      await tx.updateTable('marac_case').set({ is_repeat: f.marac.repeat, last_marac_date: f.marac.last?.date ?? null })
+        .where('partnership_id', '=', partnershipId).where('referral_id', '=', r.id).where('status', '=', 'listed').execute()
+      changed.push(r.id)
+    }
+    if (changed.length) {
+      await recordAudit(tx, { label, partnershipId }, {
+        action: 'REPEAT_FLAGS_UPDATE', subjectType: 'referral-list', fields: ['isIdvaRepeat', 'isMaracRepeat'],
+        details: { referralIds: changed, reason: 'record linkage changed who is the same person' },
+      })
+    }
+    return { checked: rows.rows.length, changed }
+  })
 }

@@ -488,8 +488,10 @@ export function createReferralService(deps: { db: Kysely<DB>; clock: Clock; prof
           details: { change: 'unlinked', linkId, linkedPersonId: link.linked_person_id, personIds: [link.person_id, link.linked_person_id] },
         })
       })
-      // Linkage applies intake links as decisions: undone here, the two records are kept apart there too.
-      await linkage.recluster(actor.partnershipId, 'plaintext')
+      // Linkage applies intake links as decisions: undone here, the two records are kept apart there too; and
+      // the stored repeat flags follow (re-clustering refreshes them when it changed a cluster).
+      const { changed } = await linkage.recluster(actor.partnershipId, 'plaintext')
+      if (changed === 0) await linkage.refreshRepeats(actor.partnershipId, `user:${actor.userId} unlink`)
     },
   }
 }
