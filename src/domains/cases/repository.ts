@@ -32,6 +32,10 @@ export async function casePage(db: Db, partnershipId: string, page: { offset: nu
   // From the end: the page's rows are the `take` oldest after skipping the `skip` oldest.
   const take = fromEnd ? Math.min(limit, page.total! - page.offset) : limit
   const skip = fromEnd ? Math.max(0, page.total! - page.offset - limit) : page.offset
+  // The plan does not depend on the values (partnership, offset): use the prepared statement's generic plan rather
+  // than planning row-level security again for every page (about 6 ms of server CPU a request otherwise). On a
+  // server connection only; local to the transaction.
+  await sql`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(db)
   const rows = await db
     .with('page', qb => {
       let ids = qb.selectFrom('support_case').where('partnership_id', '=', partnershipId)
