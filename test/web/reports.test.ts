@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { randomUUID } from 'node:crypto'
+import { seedAccommodationDemo } from '../../src/domains/accommodation/demo.ts'
 import { hashPassword } from '../../src/domains/auth/passwords.ts'
+import type { NeedsAssessment } from '../../src/domains/reports/needs.ts'
 import { createImportService } from '../../src/domains/imports/service.ts'
 import { loadPartnershipProfile } from '../../src/domains/partnership/service.ts'
 import type { QuarterlyReport } from '../../src/domains/reports/quarterly.ts'
@@ -33,6 +36,16 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     users.analyst = (await f.newUser(partnershipId, { agencyId: council, roles: ['analyst'], passwordHash })).email
     users.commissioner = (await f.newUser(partnershipId, { agencyId: council, roles: ['commissioner'], passwordHash })).email
     users.referrer = (await f.newUser(partnershipId, { agencyId: council, roles: ['referrer'], passwordHash })).email
+    // Safe accommodation: the demo inventory and a year of placements, and two searches in 2022-23 that found nothing.
+    await seedAccommodationDemo(database.db, partnershipId, { today: '2023-03-31' })
+    const searcher = await f.newUser(partnershipId, { agencyId: council, roles: ['idva'] })
+    for (const [on, codes, summary] of [['2022-06-01', ['pets', 'no-vacancy'], 'Woman with a dog'], ['2022-09-01', ['nrpf'], 'Woman with no recourse to public funds']] as const) {
+      await database.db.insertInto('accommodation_search').values({
+        partnership_id: partnershipId, id: randomUUID(), searched_on: on, searched_at: new Date(`${on}T10:00:00Z`), created_by: searcher.userId, agency_id: council,
+        household: JSON.stringify({ adultGender: 'woman', children: [], pets: (codes as readonly string[]).includes('pets') ? ['dog'] : [], nrpf: (codes as readonly string[]).includes('nrpf'), wheelchairUser: false, needsGroundFloor: false, districtFledFrom: null, safeInHomeDistrict: false, areasToAvoid: [], substanceUseSupport: false, mentalHealthSupport: false, language: null, languageEssential: false, communities: [] }),
+        household_summary: summary, units_considered: 12, suitable_count: 0, reason_codes: [...codes], results: JSON.stringify({ suitable: [], texts: [], codes: [], unsuitable: [] }), is_synthetic: true,
+      }).execute()
+    }
     app = await testApp(database)
   }, 240_000)
   afterAll(async () => {
@@ -125,5 +138,95 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     expect(page.body).toContain('Survivor voice: anonymous feedback responses')
     expect(Object.fromEntries(json.services.map((s: { service: string; episodes: number }) => [s.service, s.episodes]))).toEqual({ idva: 696, marac: 261 })
     expect((await c.get('/reports/needs-assessment?from=2023-04-01&to=2022-03-31')).statusCode).toBe(400)
+  })
+
+  it('shows the needs assessment\'s safe accommodation and people, with downloads, and drills from unmet need to the searches', async () => {
+    const c = await signedIn('analyst')
+    const page = await c.get('/reports/needs-assessment?from=2022-04-01&to=2023-03-31')
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Safe accommodation: demand against supply')
+    expect(page.body).toContain('Counting unit: episodes.')
+    expect(page.body).toContain('Internal version with small numbers')
+    const downloads = [...page.body.matchAll(/href="(\/reports\/needs-assessment\.(\w+)\?[^"]+)"/g)].map(m => m[2])
+    expect(downloads).toEqual(['pdf', 'xlsx', 'csv', 'json'])
+    const link = /href="(\/reports\/needs-assessment\/drill\?[^"]*figure=unmet%3Aall)">2</.exec(page.body)
+    expect(link).not.toBeNull()
+    const drill = await c.get(link![1]!.replaceAll('&amp;', '&'))
+    expect(drill.statusCode).toBe(200)
+    expect(drill.body).toContain('2 searches')
+    expect(drill.body).toContain('Woman with a dog')
+    const nrpf = await c.get('/reports/needs-assessment/drill?from=2022-04-01&to=2023-03-31&figure=unmet%3Anrpf')
+    expect(nrpf.body).toContain('1 search.')
+    expect(nrpf.body).not.toContain('Woman with a dog')
+    const audit = await database.db.selectFrom('audit_event').where('partnership_id', '=', partnershipId).where('action', '=', 'REPORT_DRILL').select('subject_id').execute()
+    expect(audit.map(a => a.subject_id)).toContain('needs-assessment/2022-04-01..2023-03-31/unmet:all')
+    const report = JSON.parse((await c.get('/reports/needs-assessment.json?from=2022-04-01&to=2023-03-31')).body) as NeedsAssessment
+    expect(report.safeAccommodation.unmetNeed.searches).toBe(2)
+    const csv = await c.get('/reports/needs-assessment.csv?from=2022-04-01&to=2023-03-31')
+    expect(csv.headers['content-type']).toContain('text/csv')
+    expect(csv.body).toContain('"safeAccommodation.unmetNeed","all","searches","Searches that found no suitable room","2"')
+    const xlsx = await c.get('/reports/needs-assessment.xlsx?from=2022-04-01&to=2023-03-31')
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK')
+    const html = await c.get('/reports/needs-assessment.html?from=2022-04-01&to=2023-03-31')
+    expect(html.body).toContain('<h2 class="govuk-heading-m">Definitions</h2>')
+  })
+
+  it('serves the needs assessment\'s publication version with small numbers withheld, definitions as footnotes and no drill links', async () => {
+    const c = await signedIn('analyst')
+    const page = await c.get('/reports/needs-assessment?from=2022-04-01&to=2023-03-31&publication=1')
+    expect(page.body).toContain('id="publication"')
+    expect(page.body).toContain('id="definitions"')
+    expect(page.body).not.toContain('/drill?')
+    expect(page.body).toContain('needs-assessment.csv?from=2022-04-01&amp;to=2023-03-31&amp;publication=1')
+    const report = JSON.parse((await c.get('/reports/needs-assessment.json?from=2022-04-01&to=2023-03-31&publication=1')).body) as NeedsAssessment
+    expect(report.publication).toBe(true)
+    expect(report.safeAccommodation.unmetNeed.searches).toBeNull()
+    expect(report.suppressed).toContain('safeAccommodation.unmetNeed.searches')
+    expect(report.dataQuality).toBeNull()
+    const csv = await c.get('/reports/needs-assessment.csv?from=2022-04-01&to=2023-03-31&publication=1')
+    expect(csv.headers['content-disposition']).toContain('publication')
+    expect(csv.body).toContain('"safeAccommodation.unmetNeed","all","searches","Searches that found no suitable room","","","","suppressed"')
+  })
+
+  it('lets a commissioner see the needs assessment but not drill into it', async () => {
+    const c = await signedIn('commissioner')
+    const page = await c.get('/reports/needs-assessment?from=2022-04-01&to=2023-03-31')
+    expect(page.body).toContain('id="no-drill"')
+    expect(page.body).not.toContain('/drill?')
+    expect((await c.get('/reports/needs-assessment/drill?from=2022-04-01&to=2023-03-31&figure=unmet%3Aall')).statusCode).toBe(404)
+  })
+
+  it('answers the JSON API with a Bearer token, with the same permission checks as the pages, and documents it in OpenAPI', async () => {
+    const token = async (name: string) => {
+      const session = await app.inject({ method: 'POST', url: '/api/v1/sessions', payload: { email: users[name]!, password } })
+      expect(session.statusCode).toBe(201)
+      return { authorization: `Bearer ${session.json().token as string}` }
+    }
+    const commissioner = await token('commissioner')
+    const quarterly = await app.inject({ method: 'GET', url: '/api/v1/reports/quarterly/2022-Q1', headers: commissioner })
+    expect(quarterly.statusCode).toBe(200)
+    expect(quarterly.json()).toMatchObject({ contract: 'hearth.report.quarterly/1', total: { current: { referrals: 696, engagementPercent: 76, repeatPercent: 21 } } })
+    const published = await app.inject({ method: 'GET', url: '/api/v1/reports/quarterly/2022-Q1?publication=true', headers: commissioner })
+    expect(published.json().teams.find((t: { key: string }) => t.key === 'team:cpa-idva').current.referrals).toBeNull()
+    const needs = await app.inject({ method: 'GET', url: '/api/v1/reports/needs-assessment?from=2022-04-01&to=2023-03-31', headers: commissioner })
+    expect(needs.statusCode).toBe(200)
+    expect(needs.json()).toMatchObject({ contract: 'hearth.report.needs-assessment/1', safeAccommodation: { unmetNeed: { searches: 2 } } })
+    const part4 = await app.inject({ method: 'GET', url: '/api/v1/reports/part4/2022-23', headers: commissioner })
+    expect(part4.statusCode).toBe(200)
+    expect(part4.json().fields.find((f: { id: string }) => f.id === 'P4-G1')).toMatchObject({ value: null, notComputed: { reason: expect.stringMatching(/not held/) } })
+    const marac = await app.inject({ method: 'GET', url: '/api/v1/reports/marac-return/2022-Q1', headers: commissioner })
+    expect(marac.statusCode).toBe(200)
+    expect(marac.json()).toMatchObject({ contract: 'hearth.report.marac-return/1', totals: { cases: expect.any(Number) } })
+    // Bad input: a clear 400; no token: 401; no report.read: 404, as the pages.
+    const bad = await app.inject({ method: 'GET', url: '/api/v1/reports/needs-assessment?from=2023-04-01&to=2022-03-31', headers: commissioner })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().message).toMatch(/ends \(2022-03-31\) before it starts/)
+    expect((await app.inject({ method: 'GET', url: '/api/v1/reports/quarterly/2022-Q5', headers: commissioner })).statusCode).toBe(400)
+    expect((await app.inject({ method: 'GET', url: '/api/v1/reports/quarterly/2022-Q1' })).statusCode).toBe(401)
+    expect((await app.inject({ method: 'GET', url: '/api/v1/reports/quarterly/2022-Q1', headers: await token('referrer') })).statusCode).toBe(404)
+    const openapi = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json()
+    for (const path of ['/api/v1/reports/quarterly/{quarter}', '/api/v1/reports/needs-assessment', '/api/v1/reports/part4/{year}', '/api/v1/reports/marac-return/{quarter}']) {
+      expect(openapi.paths[path]?.get?.tags).toEqual(['reports'])
+    }
   })
 })
