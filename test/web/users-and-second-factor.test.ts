@@ -68,12 +68,22 @@ describe(`user administration and the second factor on ${engineUnderTest}`, () =
     expect(clash.body).toMatch(/value="idva-manager" checked/)
   })
 
+  /** A six-digit code that is not valid for the secret at any time step near now (so the test cannot pass by luck). */
+  async function wrongCode(secret: string): Promise<string> {
+    const now = Math.floor(Date.now() / 1000)
+    const valid = new Set(await Promise.all([-90, -60, -30, 0, 30, 60, 90].map(d => generate({ secret, epoch: now + d }))))
+    for (let n = 0; ; n++) {
+      const code = String(n).padStart(6, '0')
+      if (!valid.has(code)) return code
+    }
+  }
+
   it('turns on a TOTP second factor and then asks for it at sign in', async () => {
     const user = client(app)
     await user.signIn('amina.shah@example.org', 'a brand new passphrase')
     const setup = await user.get('/account/second-factor')
     const secret = /data-testid="totp-key">([A-Z2-7 ]+)</.exec(setup.body)![1]!.replace(/ /g, '')
-    const wrong = await user.post('/account/second-factor', { code: '000000' })
+    const wrong = await user.post('/account/second-factor', { code: await wrongCode(secret) })
     expect(wrong.statusCode).toBe(400)
     const on = await user.post('/account/second-factor', { code: await generate({ secret }) })
     expect(on.headers.location).toBe('/account?second-factor=on')
@@ -83,7 +93,7 @@ describe(`user administration and the second factor on ${engineUnderTest}`, () =
     expect(first.headers.location).toBe('/sign-in/second-factor')
     expect((await later.get('/')).headers.location).toBe('/sign-in/second-factor')
     await later.get('/sign-in/second-factor')
-    expect((await later.post('/sign-in/second-factor', { code: '123456' })).statusCode).toBe(401)
+    expect((await later.post('/sign-in/second-factor', { code: await wrongCode(secret) })).statusCode).toBe(401)
     const done = await later.post('/sign-in/second-factor', { code: await generate({ secret }) })
     expect(done.headers.location).toBe('/')
     expect((await later.get('/')).statusCode).toBe(200)
