@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -27,9 +27,9 @@ const uploadsDir = join(tmpdir(), 'hearth-uploads')
 type Client = ReturnType<typeof client>
 
 /** Posts a multipart form as a browser does, with the CSRF token of the upload page. */
-async function upload(app: FastifyInstance, c: Client, fields: Record<string, string>, file?: { name: string; bytes: Uint8Array; type?: string }) {
+async function upload(app: FastifyInstance, c: Client, fields: Record<string, string>, file?: { name: string; bytes: Uint8Array; type?: string }, options: { csrf?: boolean } = {}) {
   const page = await c.get('/imports/new')
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? ''
+  const csrf = options.csrf === false ? 'not-the-token' : (/name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '')
   const boundary = `----hearth${randomUUID()}`
   const parts: Buffer[] = []
   const field = (name: string, value: string) =>
@@ -210,6 +210,15 @@ describe(`import and data quality pages on ${engineUnderTest}`, () => {
     const otherAgency = await upload(app, c, { agency: 'test', dataset: 'service-episodes', mapping: 'cambs-idva|service-episodes|1' }, { name: 'x.csv', bytes: bytes('utf8-bom.csv') })
     expect(otherAgency.statusCode).toBe(400)
     expect(text(otherAgency.body)).toContain('The mapping you chose is for another agency or dataset')
+    // a forged form (no valid CSRF token) and a signed-out upload are refused, and their files are not kept
+    const batchesBefore = (await database.db.selectFrom('import_batch').where('partnership_id', '=', partnershipId).select('id').execute()).length
+    const forged = await upload(app, c, { agency: 'test', dataset: 'service-episodes', mapping: 'standard' }, { name: 'x.csv', bytes: bytes('utf8-bom.csv') }, { csrf: false })
+    expect(forged.statusCode).toBe(403)
+    const signedOut = await upload(app, client(app), { agency: 'test', dataset: 'service-episodes', mapping: 'standard' }, { name: 'x.csv', bytes: bytes('utf8-bom.csv') })
+    expect(signedOut.statusCode).toBe(303)
+    expect(signedOut.headers.location).toMatch(/^\/sign-in/)
+    expect((await database.db.selectFrom('import_batch').where('partnership_id', '=', partnershipId).select('id').execute()).length).toBe(batchesBefore)
+    expect(readdirSync(uploadsDir).filter((f) => f.startsWith('upload-'))).toEqual([])
   })
 
   it('neutralises formula cells in the error report', async () => {

@@ -97,11 +97,20 @@ export const importRoutes: FastifyPluginAsync<{ services: Services; uploads?: Up
       this.importUpload = await uploads.spool(part.file, part.filename)
     },
   })
-  // A spooled upload that was not staged (an error, a refused request) is removed when the response is sent.
-  app.addHook('onResponse', async (request) => {
+  // A spooled upload that was not staged (an error, a refused request) is removed before the response goes,
+  // and again once it has gone (a response that failed before onSend).
+  const removeSpooled = async (request: FastifyRequest) => {
     const upload = request.importUpload
-    if (upload) await uploads.remove(upload.path)
+    if (upload) {
+      request.importUpload = undefined
+      await uploads.remove(upload.path)
+    }
+  }
+  app.addHook('onSend', async (request, _reply, payload) => {
+    await removeSpooled(request)
+    return payload
   })
+  app.addHook('onResponse', removeSpooled)
 
   // -------------------------------------------------------------------------------------------------
   // The list
