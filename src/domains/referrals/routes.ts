@@ -37,6 +37,19 @@ const personName = (p: { givenName?: string | null; familyName?: string | null }
 const probeKey = (p: { givenName?: string; familyName?: string; dateOfBirth?: string; postcode?: string }) =>
   [p.givenName, p.familyName, p.dateOfBirth, p.postcode].map(v => (v ?? '').toLowerCase()).join('|')
 
+/** The earlier referral a repeat runs from: where and when, its reference only if the caller may see it. */
+const earlierReferralSchema = {
+  type: ['object', 'null'],
+  description: 'The earlier referral (in Hearth or imported from an agency) the repeat window runs from, through people linked at intake or by record linkage',
+  properties: {
+    date: { type: 'string', format: 'date' },
+    source: { type: 'string', enum: ['referral', 'marac-case', 'import'] },
+    agencyName: { type: ['string', 'null'] },
+    reference: { type: ['string', 'null'], description: 'Only when the caller may see that referral' },
+    referralId: { type: ['string', 'null'], description: 'Only when the caller may see that referral' },
+  },
+}
+
 function matchItems(matches: PossibleMatchView[], chosen: string | undefined) {
   return [
     ...matches.map(m => ({
@@ -436,8 +449,8 @@ export const referralRoutes: FastifyPluginAsync<{ services: Services }> = async 
           meetingDate: { type: ['string', 'null'], format: 'date' },
         },
       },
-      idvaRepeat: { type: 'object', properties: { repeat: { type: 'boolean' }, lastReferralDate: { type: ['string', 'null'] }, windowMonths: { type: 'integer' } } },
-      maracRepeat: { type: 'object', properties: { repeat: { type: 'boolean' }, lastMaracDate: { type: ['string', 'null'] }, windowMonths: { type: 'integer' } } },
+      idvaRepeat: { type: 'object', properties: { repeat: { type: 'boolean' }, lastReferralDate: { type: ['string', 'null'] }, windowMonths: { type: 'integer' }, earlier: earlierReferralSchema } },
+      maracRepeat: { type: 'object', properties: { repeat: { type: 'boolean' }, lastMaracDate: { type: ['string', 'null'] }, windowMonths: { type: 'integer' }, earlier: earlierReferralSchema } },
       suggestedTeam: { type: ['object', 'null'], properties: { code: { type: 'string' }, name: { type: 'string' }, reason: { type: 'string' } } },
       caseReference: { type: ['string', 'null'] },
       replayed: { type: 'boolean' },

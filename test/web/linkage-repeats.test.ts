@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createLinkageService } from '../../src/domains/linkage/service.ts'
+import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
+import { client, testApp, testClock } from '../support/web.ts'
+import { apiAs, cambridgeshire, password, referralBody } from './referral-setup.ts'
+
+/**
+ * The referral and case pages say WHY a referral is a repeat when the earlier referral was imported by an
+ * agency: which agency, when; never the imported record's identifiers or anything else about it.
+ */
+describe(`repeat explanations on the referral and case pages on ${engineUnderTest}`, () => {
+  let database: TestDatabase
+  let app: FastifyInstance
+  let setup: Awaited<ReturnType<typeof cambridgeshire>>
+  const clock = testClock(new Date('2026-12-02T09:00:00Z'))
+
+  beforeAll(async () => {
+    database = await openTestDatabase()
+    setup = await cambridgeshire(database)
+    app = await testApp(database, { clock })
+  })
+  afterAll(async () => {
+    await app?.close()
+    await database.drop()
+  })
+
+  it('names the agency and date of the imported episode that makes it an IDVA and a MARAC repeat', async () => {
+    const db = database.db
+    const pid = setup.partnershipId
+    const victim = { givenName: 'Natalia', familyName: 'Kaminska', dateOfBirth: '1988-08-08', postcode: 'PE2 7QQ', sex: 'female' }
+    const perpetrator = { givenName: 'Piotr', familyName: 'Kaminski', dateOfBirth: '1986-01-01', sex: 'male', postcode: 'PE2 7QQ' }
+    const police = await apiAs(app, setup.users.police.email)
+    const created = await police('POST', '/api/v1/referrals', referralBody({ yes: 4, referralDate: '2026-01-15', victim, perpetrator }), { 'idempotency-key': 'web-repeat-1' })
+    expect(created.statusCode, created.body).toBe(201)
+    const first = created.json()
+
+    // Cambridge Women's Aid's imported IDVA and MARAC records of the same woman (spelt "Natalja Kamińska").
+    const agency = setup.agencies.get('cambridge-womens-aid')!
+    const batch = randomUUID()
+    const row = { person_ref: 'CWA-SECRET-REF', given_name: 'Natalja', family_name: 'Kamińska', date_of_birth: '1988-08-08', postcode: 'PE2 7QQ', sex: 'female', perpetrator_ref: 'CWA-PERP-REF' }
+    await db.insertInto('service_episode').values([
+      { ...row, record_id: 'CWA-REC-1', service: 'idva', referral_date: '2026-07-07' },
+      { ...row, record_id: 'CWA-REC-2', service: 'marac', referral_date: '2026-07-10' },
+      { record_id: 'CWA-REC-3', person_ref: 'CWA-PERP-REF', given_name: 'Piotr', family_name: 'Kaminski', date_of_birth: '1986-01-01', postcode: 'PE2 7QQ', sex: 'male', service: 'outreach', referral_date: '2026-07-07' },
+    ].map(r => ({ ...r, partnership_id: pid, agency_id: agency, batch_id: batch, is_synthetic: true })) as never).execute()
+    await createLinkageService({ db, clock }).run({ label: 'cli:test', partnershipId: pid })
+
+    // December: the police refer her again, linking her and him to the people they referred in January.
+    const people = await client(app)
+    await people.signIn(setup.users.police.email, password)
+    const january = await people.get(`/referrals/${first.referralId}`)
+    expect(january.statusCode).toBe(200)
+    const persons = await db.selectFrom('referral').where('id', '=', first.referralId).select(['victim_id', 'perpetrator_id']).executeTakeFirstOrThrow()
+    const second = await police('POST', '/api/v1/referrals', referralBody({
+      yes: 3, referralDate: '2026-12-01', victim: { ...victim, linkToPersonId: persons.victim_id }, perpetrator: { ...perpetrator, linkToPersonId: persons.perpetrator_id },
+    }), { 'idempotency-key': 'web-repeat-2' })
+    expect(second.statusCode).toBe(201)
+    const outcome = second.json()
+    expect(outcome.idvaRepeat).toEqual({ repeat: true, lastReferralDate: '2026-07-07', windowMonths: 12, earlier: { date: '2026-07-07', source: 'import', agencyName: "Cambridge Women's Aid", reference: null, referralId: null } })
+    expect(outcome.maracRepeat.earlier).toMatchObject({ date: '2026-07-10', source: 'import', agencyName: "Cambridge Women's Aid" })
+
+    const page = await people.get(`/referrals/${outcome.referralId}`)
+    expect(page.statusCode).toBe(200)
+    const idva = /data-testid="idva-repeat">([\s\S]*?)<\/p>/.exec(page.body)![1]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ')
+    expect(idva).toContain('IDVA repeat Referred with the same person causing harm on 7 July 2026, in Cambridge Women&#39;s Aid’s imported IDVA records, within the 12-month repeat window.')
+    const marac = /data-testid="marac-repeat">([\s\S]*?)<\/p>/.exec(page.body)![1]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ')
+    expect(marac).toContain('MARAC repeat Last referred to MARAC on 10 July 2026, in Cambridge Women&#39;s Aid’s imported MARAC records')
+    // Nothing of the imported records but where and when.
+    for (const secret of ['CWA-SECRET-REF', 'CWA-PERP-REF', 'CWA-REC-1', 'Natalja', 'Kamińska']) expect(page.body).not.toContain(secret)
+
+    // The IDVA manager's case page says the same.
+    const manager = await client(app)
+    await manager.signIn(setup.users.manager.email, password)
+    const caseRow = await db.selectFrom('support_case').where('referral_id', '=', outcome.referralId).select('id').executeTakeFirstOrThrow()
+    const casePage = await manager.get(`/cases/${caseRow.id}`)
+    expect(casePage.statusCode).toBe(200)
+    const onCase = /data-testid="case-repeats">([\s\S]*?)<\/div>/.exec(casePage.body)![1]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ')
+    expect(onCase).toContain('on 7 July 2026, in Cambridge Women&#39;s Aid’s imported IDVA records')
+    for (const secret of ['CWA-SECRET-REF', 'CWA-PERP-REF', 'Natalja']) expect(casePage.body).not.toContain(secret)
+  })
+})
