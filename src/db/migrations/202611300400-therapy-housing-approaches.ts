@@ -11,7 +11,9 @@ import { type Kysely, sql } from 'kysely'
  *   main duty decision with its date and a link to the support case where one exists; temporary accommodation
  *   episodes keep who recorded them.
  * - Tighter insert policies: a referral or an approach is recorded as oneself, for one's own agency.
- * - Matching: the occupancy function reads placements through a partial index of the households in now.
+ * - Matching: the occupancy function reads placements through an index holding the room (index-only scans),
+ *   and an occupancy counter (bumped by triggers on placements and referrals) lets a process keep who is in
+ *   each room and check it is current with the one-row query it already makes for the inventory.
  */
 const statements: string[] = [
   `ALTER TABLE therapeutic_referral
@@ -105,9 +107,39 @@ const statements: string[] = [
      USING (EXISTS (SELECT 1 FROM housing_approach a WHERE a.partnership_id = temporary_accommodation_episode.partnership_id
             AND a.id = temporary_accommodation_episode.approach_id AND hearth_in_scope('wha.refer', a.agency_id, NULL, a.recorded_by)))`,
 
-  // Matching reads the households in now on every search: a partial index keeps that to the open placements
-  // and the few that move out after the day asked about, whatever the history.
+  // Matching reads who is in each room now. An index holding the room lets the occupancy function read only the
+  // index (the open placements and the few that end after the day asked about), whatever the history; the
+  // function is rewritten as two index-only scans (an OR of the two cannot be one).
   `CREATE INDEX accommodation_placement_in_now_idx ON accommodation_placement (partnership_id, moved_out_on, moved_in_on) INCLUDE (space_id)`,
+  `CREATE OR REPLACE FUNCTION hearth_accommodation_space_state(p_on date)
+   RETURNS TABLE (occupied uuid[], held uuid[])
+   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+     SELECT
+       coalesce((SELECT array_agg(DISTINCT x.space_id) FROM (
+                   SELECT p.space_id FROM accommodation_placement p
+                   WHERE p.partnership_id = hearth_partnership() AND p.moved_out_on IS NULL AND p.moved_in_on <= p_on
+                   UNION ALL
+                   SELECT p.space_id FROM accommodation_placement p
+                   WHERE p.partnership_id = hearth_partnership() AND p.moved_out_on > p_on AND p.moved_in_on <= p_on) x), '{}'),
+       coalesce((SELECT array_agg(DISTINCT r.space_id) FROM accommodation_referral r
+                 WHERE r.partnership_id = hearth_partnership() AND r.status = 'accepted' AND r.space_id IS NOT NULL), '{}')
+     WHERE hearth_may('accommodation.view')
+   $$`,
+  // A second counter beside the inventory's, bumped by every change to placements and to referrals' status or
+  // room: a process can keep who is in each room (no personal data: room ids) and know with the same tiny query
+  // as the inventory's whether it is still current, so a search reads one row instead of every open placement.
+  `ALTER TABLE accommodation_inventory_version ADD COLUMN occupancy_version bigint NOT NULL DEFAULT 0`,
+  `CREATE FUNCTION accommodation_occupancy_bump() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+   BEGIN
+     INSERT INTO accommodation_inventory_version AS v (partnership_id, occupancy_version)
+       VALUES (coalesce(NEW.partnership_id, OLD.partnership_id), 1)
+       ON CONFLICT (partnership_id) DO UPDATE SET occupancy_version = v.occupancy_version + 1;
+     RETURN NULL;
+   END $$`,
+  `CREATE TRIGGER accommodation_placement_occupancy_bump AFTER INSERT OR UPDATE OR DELETE ON accommodation_placement
+     FOR EACH ROW EXECUTE FUNCTION accommodation_occupancy_bump()`,
+  `CREATE TRIGGER accommodation_referral_occupancy_bump AFTER INSERT OR DELETE OR UPDATE OF status, space_id ON accommodation_referral
+     FOR EACH ROW EXECUTE FUNCTION accommodation_occupancy_bump()`,
 ]
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -116,6 +148,21 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   const undo = [
+    `DROP TRIGGER IF EXISTS accommodation_placement_occupancy_bump ON accommodation_placement`,
+    `DROP TRIGGER IF EXISTS accommodation_referral_occupancy_bump ON accommodation_referral`,
+    `DROP FUNCTION IF EXISTS accommodation_occupancy_bump()`,
+    `ALTER TABLE accommodation_inventory_version DROP COLUMN occupancy_version`,
+    `CREATE OR REPLACE FUNCTION hearth_accommodation_space_state(p_on date)
+     RETURNS TABLE (occupied uuid[], held uuid[])
+     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+       SELECT
+         coalesce((SELECT array_agg(DISTINCT p.space_id) FROM accommodation_placement p
+                   WHERE p.partnership_id = hearth_partnership() AND (p.moved_out_on IS NULL OR p.moved_out_on > p_on)
+                     AND p.moved_in_on <= p_on), '{}'),
+         coalesce((SELECT array_agg(DISTINCT r.space_id) FROM accommodation_referral r
+                   WHERE r.partnership_id = hearth_partnership() AND r.status = 'accepted' AND r.space_id IS NOT NULL), '{}')
+       WHERE hearth_may('accommodation.view')
+     $$`,
     `DROP INDEX IF EXISTS accommodation_placement_in_now_idx`,
     `DROP POLICY IF EXISTS temporary_accommodation_episode_read ON temporary_accommodation_episode`,
     `DROP POLICY IF EXISTS temporary_accommodation_episode_write ON temporary_accommodation_episode`,

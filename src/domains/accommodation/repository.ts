@@ -107,20 +107,37 @@ export async function inventoryVersion(db: Db, partnershipId: string): Promise<n
   return Number(row?.version ?? 0)
 }
 
-/** Units and their rooms as kept (no occupancy): what changes only when a provider edits the inventory. */
+/**
+ * Both counters in one row: the inventory's (units and rooms) and the occupancy's (placements, and referrals'
+ * status or room), each bumped by a trigger. Read before what they guard, so a copy kept under a version can
+ * only be newer than it, never older. With `asynchronousCommit`, the same round trip also sets the transaction
+ * to commit without waiting for the disk (see the search in service.ts).
+ */
+export async function versions(db: Db, partnershipId: string, options: { asynchronousCommit?: boolean } = {}): Promise<{ inventory: number; occupancy: number }> {
+  let q = db.selectFrom('accommodation_inventory_version').where('partnership_id', '=', partnershipId).select(['version', 'occupancy_version'])
+  if (options.asynchronousCommit) q = q.select(sql<string>`set_config('synchronous_commit', 'off', true)`.as('synchronousCommit'))
+  const row = await q.executeTakeFirst()
+  // No row yet (no unit was ever added): still set the commit mode.
+  if (!row && options.asynchronousCommit) await sql`SELECT set_config('synchronous_commit', 'off', true)`.execute(db)
+  return { inventory: Number(row?.version ?? 0), occupancy: Number(row?.occupancy_version ?? 0) }
+}
+
+/**
+ * Units and their rooms as kept (no occupancy): what changes only when a provider edits the inventory. One
+ * query: each unit carries its rooms (ordered by label) as JSON.
+ */
 export async function staticInventory(db: Db, partnershipId: string, options: { activeOnly?: boolean } = {}): Promise<StaticUnit[]> {
-  const [unitRows, spaceRows] = [await units(db, partnershipId, options), await db
-    .selectFrom('accommodation_space as s')
-    .where('s.partnership_id', '=', partnershipId)
-    .select([
-      's.id', 's.unit_id as unitId', 's.label', 's.child_beds as childBeds', 's.wheelchair_accessible as wheelchairAccessible',
-      's.ground_floor as groundFloor', 's.status', 's.status_reason as statusReason', 's.status_until as statusUntil', 's.version',
-    ])
-    .orderBy('s.label')
-    .execute()]
-  const byUnit = new Map<string, StaticSpace[]>()
-  for (const s of spaceRows) byUnit.set(s.unitId, [...(byUnit.get(s.unitId) ?? []), { ...s, statusUntil: isoDateOrNull(s.statusUntil) }])
-  return unitRows.map(u => ({ ...u, spaces: byUnit.get(u.id) ?? [] }))
+  let q = unitQuery(db, partnershipId).select(sql<unknown>`coalesce((
+      SELECT json_agg(json_build_object('id', s.id, 'unitId', s.unit_id, 'label', s.label, 'childBeds', s.child_beds,
+        'wheelchairAccessible', s.wheelchair_accessible, 'groundFloor', s.ground_floor, 'status', s.status,
+        'statusReason', s.status_reason, 'statusUntil', s.status_until, 'version', s.version) ORDER BY s.label)
+      FROM accommodation_space s WHERE s.partnership_id = u.partnership_id AND s.unit_id = u.id), '[]'::json)`.as('spaces'))
+  if (options.activeOnly) q = q.where('u.is_active', '=', true)
+  const rows = await q.orderBy('u.name').execute()
+  return rows.map(r => {
+    const raw = (typeof r.spaces === 'string' ? JSON.parse(r.spaces) : r.spaces) as StaticSpace[]
+    return { ...asUnit(r), spaces: raw.map(sp => ({ ...sp, statusUntil: isoDateOrNull(sp.statusUntil) })) }
+  })
 }
 
 /** Which rooms are occupied or held for an accepted referral now (a function that returns no personal data). */

@@ -82,20 +82,34 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
   /**
    * The open units with their rooms and the state of each room now. Units and rooms change rarely, so they are
    * kept in memory per partnership and re-read when the inventory's version (bumped by a trigger on every
-   * change) moves, or after a minute; occupancy is read every time. The kept copy is read under row-level
-   * security by an actor with accommodation.view, and only handed to actors with that permission (the policy
-   * on units and rooms shows the same rows to all of them); anyone else reads afresh under their own scope.
+   * change) moves, or after a minute. Who is in each room (room ids only, no personal data) is kept the same way
+   * under the occupancy version (bumped by every change to placements and to referrals' status or room) and the
+   * day. So a search usually reads one row, and a change anywhere shows at once, in every process. The kept
+   * copies are read under row-level security by an actor with accommodation.view, and only handed to actors with
+   * that permission (the policies and the occupancy function show the same to all of them); anyone else reads
+   * afresh under their own scope.
    */
   const inventoryCache = new Map<string, { version: number; at: number; units: repo.StaticUnit[] }>()
-  async function openUnits(tx: Tx, actor: Actor): Promise<repo.UnitWithSpaces[]> {
-    if (!can(actor.roles, 'accommodation.view')) return repo.matchUnits(tx, actor.partnershipId, today(), { activeOnly: true })
-    const version = await repo.inventoryVersion(tx, actor.partnershipId)
+  const occupancyCache = new Map<string, { version: number; on: string; at: number; states: Awaited<ReturnType<typeof repo.spaceStates>> }>()
+  async function openUnits(tx: Tx, actor: Actor, options: { asynchronousCommit?: boolean } = {}): Promise<repo.UnitWithSpaces[]> {
+    if (!can(actor.roles, 'accommodation.view')) {
+      if (options.asynchronousCommit) await sql`SELECT set_config('synchronous_commit', 'off', true)`.execute(tx)
+      return repo.matchUnits(tx, actor.partnershipId, today(), { activeOnly: true })
+    }
+    const version = await repo.versions(tx, actor.partnershipId, options)
+    const now = Date.now()
     let kept = inventoryCache.get(actor.partnershipId)
-    if (!kept || kept.version !== version || Date.now() - kept.at > INVENTORY_TTL_MS) {
-      kept = { version, at: Date.now(), units: await repo.staticInventory(tx, actor.partnershipId, { activeOnly: true }) }
+    if (!kept || kept.version !== version.inventory || now - kept.at > INVENTORY_TTL_MS) {
+      kept = { version: version.inventory, at: now, units: await repo.staticInventory(tx, actor.partnershipId, { activeOnly: true }) }
       inventoryCache.set(actor.partnershipId, kept)
     }
-    return repo.withStates(kept.units, await repo.spaceStates(tx, today()))
+    const on = today()
+    let occupancy = occupancyCache.get(actor.partnershipId)
+    if (!occupancy || occupancy.version !== version.occupancy || occupancy.on !== on || now - occupancy.at > INVENTORY_TTL_MS) {
+      occupancy = { version: version.occupancy, on, at: now, states: await repo.spaceStates(tx, on) }
+      occupancyCache.set(actor.partnershipId, occupancy)
+    }
+    return repo.withStates(kept.units, occupancy.states)
   }
 
   /** Locks a unit's row so that two decisions or placements on its rooms cannot interleave. */
@@ -187,11 +201,20 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
     })
   }
 
-  /** Matches the household against every open unit and keeps the search, with every unit's reasons. */
+  /**
+   * Matches the household against every open unit and keeps the search, with every unit's reasons.
+   *
+   * The search is committed asynchronously (synchronous_commit off for this transaction only): the worker is
+   * not kept waiting for the disk, which under load was half of a search's time. PostgreSQL still never
+   * commits it half-way or out of order; a server crash in the fraction of a second before the write-ahead log
+   * reaches the disk could lose the very last searches, the statistic of unmet need losing one search at most
+   * for that moment. Anything made from a search (a referral) commits synchronously, and its commit flushes the
+   * search's record with it, so nothing can refer to a search that was lost.
+   */
   async function search(actor: Actor, household: Household, options: { personId?: string | null } = {}): Promise<{ id: string; result: MatchResult }> {
     return withActor(db, actor, async tx => {
       const names = await namesFor(tx, actor.partnershipId)
-      const units = await openUnits(tx, actor)
+      const units = await openUnits(tx, actor, { asynchronousCommit: true })
       const result = matchHousehold(units, household, names)
       const id = randomUUID()
       const reasonCodes = [...new Set(result.unsuitable.flatMap(u => u.reasons.map(r => r.code)))]

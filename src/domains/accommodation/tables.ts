@@ -314,6 +314,8 @@ export interface TemporaryAccommodationEpisodeTable {
 export interface AccommodationInventoryVersionTable {
   partnership_id: string
   version: ColumnType<number, never, never>
+  /** 202611300400: bumped by every change to placements and to referrals' status or room. */
+  occupancy_version: ColumnType<number, never, never>
 }
 
 export interface AccommodationTables {
