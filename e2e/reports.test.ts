@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { randomUUID } from 'node:crypto'
 import type { DB } from '../src/db/schema.ts'
+import { seedAccommodationDemo } from '../src/domains/accommodation/demo.ts'
 import { hashPassword } from '../src/domains/auth/passwords.ts'
 import { createImportService } from '../src/domains/imports/service.ts'
 import { loadPartnershipProfile } from '../src/domains/partnership/service.ts'
@@ -41,6 +43,14 @@ async function seed(db: Kysely<DB>) {
   const council = (await db.selectFrom('agency').where('partnership_id', '=', partnershipId).where('code', '=', 'cambridgeshire-county-council').select('id').executeTakeFirstOrThrow()).id
   const f = factories(db)
   const passwordHash = await hashPassword(password)
+  // Safe accommodation for the needs assessment: the demo inventory with a year of placements, and one unmet-need search.
+  await seedAccommodationDemo(db, partnershipId, { today: '2023-03-31' })
+  const searcher = await f.newUser(partnershipId, { agencyId: council, roles: ['idva'] })
+  await db.insertInto('accommodation_search').values({
+    partnership_id: partnershipId, id: randomUUID(), searched_on: '2022-07-01', searched_at: new Date('2022-07-01T10:00:00Z'), created_by: searcher.userId, agency_id: council,
+    household: JSON.stringify({ adultGender: 'woman', children: [{ age: 15, sex: 'male' }], pets: [], nrpf: false, wheelchairUser: false, needsGroundFloor: false, districtFledFrom: null, safeInHomeDistrict: false, areasToAvoid: [], substanceUseSupport: false, mentalHealthSupport: false, language: null, languageEssential: false, communities: [] }),
+    household_summary: 'Woman with a son of 15', units_considered: 12, suitable_count: 0, reason_codes: ['male-child-age'], results: JSON.stringify({ suitable: [], texts: [], codes: [], unsuitable: [] }), is_synthetic: true,
+  }).execute()
   return {
     analyst: (await f.newUser(partnershipId, { agencyId: council, roles: ['analyst'], passwordHash })).email,
     commissioner: (await f.newUser(partnershipId, { agencyId: council, roles: ['commissioner'], passwordHash })).email,
@@ -115,4 +125,33 @@ describeInBrowser(`the quarterly report in Chromium on ${engineUnderTest}`, () =
     const response = await page.goto('/reports/quarterly/2022-Q1/drill?row=team%3Aa8-idva-cambridgeshire&measure=referrals&which=current')
     expect(response?.status()).toBe(404)
   }, 120_000)
+
+  it('an analyst opens the needs assessment, downloads its PDF, drills to the unmet-need searches and opens the publication version', async () => {
+    const page = await signedIn(server.seeded.analyst)
+    await page.goto('/reports/needs-assessment')
+    await checkAccessibility(page, { label: 'needs assessment form' })
+    await page.fill('#from', '2022-04-01')
+    await page.fill('#to', '2023-03-31')
+    await Promise.all([page.waitForURL(/from=2022-04-01/), page.getByRole('button', { name: 'Show needs assessment' }).click()])
+    expect(await page.locator('#safe-accommodation').textContent()).toContain('Safe accommodation: demand against supply')
+    expect(await page.locator('#unit').textContent()).toContain('Counting unit: episodes.')
+    await checkAccessibility(page, { label: 'needs assessment' })
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#downloads').getByRole('link', { name: 'PDF' }).click()])
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-needs-pdf-'))
+    const pdf = join(dir, 'needs.pdf')
+    await download.saveAs(pdf)
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
+    if (hasPdftotext()) expect(execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })).toContain('Safe accommodation: demand against supply')
+
+    await Promise.all([page.waitForURL(/needs-assessment\/drill\?/), page.locator('#sa-unmet').getByRole('link', { name: '1' }).click()])
+    expect(await page.locator('#drill-count').textContent()).toContain('1 search')
+    expect(await page.locator('#records').textContent()).toContain('Woman with a son of 15')
+    await checkAccessibility(page, { label: 'needs assessment drill-down' })
+
+    await page.goto('/reports/needs-assessment?from=2022-04-01&to=2023-03-31&publication=1')
+    expect(await page.locator('#publication-note').isVisible()).toBe(true)
+    expect(await page.locator('main a[href*="/drill?"]').count()).toBe(0)
+    await checkAccessibility(page, { label: 'needs assessment publication version' })
+  }, 180_000)
 })

@@ -174,7 +174,7 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
   it('serves the needs assessment\'s publication version with small numbers withheld, definitions as footnotes and no drill links', async () => {
     const c = await signedIn('analyst')
     const page = await c.get('/reports/needs-assessment?from=2022-04-01&to=2023-03-31&publication=1')
-    expect(page.body).toContain('id="publication"')
+    expect(page.body).toContain('id="publication-note"')
     expect(page.body).toContain('id="definitions"')
     expect(page.body).not.toContain('/drill?')
     expect(page.body).toContain('needs-assessment.csv?from=2022-04-01&amp;to=2023-03-31&amp;publication=1')
