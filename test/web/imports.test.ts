@@ -286,6 +286,18 @@ describe(`import and data quality pages on ${engineUnderTest}`, () => {
     expect(page.body).toContain('<th scope="rowgroup"')
     expect(body).toContain('IDVA service (LibreOffice fixtures)')
     for (const measure of ['Recorded?', '% not known', '% declined', '% unknown (not known + declined)', 'Referral to first contact', 'Risk level against DASH score', '% linked']) expect(body).toContain(measure)
+    // another agency's episodes: the commissioner (partnership) sees its column, the IDVA manager (own agency) does not
+    await createImportService({ db: database.db }).importFile({ label: 'cli:test', partnershipId }, {
+      source: new TextEncoder().encode('record_id,person_ref,service,referral_date,ethnicity\r\nM1,Q1,marac,2021-05-01,not-known\r\n'),
+      fileName: 'marac.csv', agencyCode: 'nc-marac',
+    })
+    const both = text((await c.get('/reports/data-quality?from=2021-04-01&to=2022-03-31')).body)
+    expect(both).toContain('Northmoor & Castlebridge MARAC')
+    const manager = await signedIn('manager')
+    const own = await manager.get('/reports/data-quality?from=2021-04-01&to=2022-03-31')
+    expect(own.statusCode).toBe(200)
+    expect(text(own.body)).toContain('IDVA service (LibreOffice fixtures)')
+    expect(text(own.body)).not.toContain('Northmoor & Castlebridge MARAC')
     const csv = await c.get('/reports/data-quality.csv?from=2021-04-01&to=2022-03-31')
     expect(csv.statusCode).toBe(200)
     expect(csv.headers['content-disposition']).toContain('data-quality-2021-04-01-2022-03-31.csv')
