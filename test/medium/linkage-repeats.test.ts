@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SystemActor } from '../../src/access/actor.ts'
 import { withActor } from '../../src/db/scope.ts'
+import { verifyAuditChain } from '../../src/domains/audit/verify.ts'
 import { createLinkageService } from '../../src/domains/linkage/service.ts'
 import { createProfileCache } from '../../src/domains/partnership/service.ts'
 import { explainRepeats, findRepeats } from '../../src/domains/referrals/repeats.ts'
@@ -111,6 +112,11 @@ describe(`repeat detection over linked people on ${engineUnderTest}`, () => {
     expect(unflagged).toEqual({ is_idva_repeat: false, is_marac_repeat: false })
     const unlinkAudit = await db.selectFrom('audit_event').where('partnership_id', '=', pid).where('action', '=', 'POSSIBLE_MATCH_UNLINK').select('reason').execute()
     expect(unlinkAudit.map(a => a.reason)).toEqual(['A different woman with the same name'])
+
+    // Every event written here, by users and by linkage on the owner connection, keeps the audit chain whole.
+    const chain = await verifyAuditChain(db, pid)
+    expect(chain.problems).toEqual([])
+    expect(chain.entries).toBeGreaterThan(10)
   })
 
   it('is not a repeat for another victim, whatever the shared perpetrator reference, nor after the window', async () => {
