@@ -9,6 +9,7 @@ import { seedAccommodationDemo } from '../../src/domains/accommodation/demo.ts'
 import { createUnit } from '../../src/domains/accommodation/inventory.ts'
 import * as repo from '../../src/domains/accommodation/repository.ts'
 import { createAccommodationService } from '../../src/domains/accommodation/service.ts'
+import { checkApproach, currentDuty } from '../../src/domains/services/housingRules.ts'
 import { loadPartnershipProfile } from '../../src/domains/partnership/service.ts'
 import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
 import { factories } from '../support/factories.ts'
@@ -44,6 +45,22 @@ describe(`safe accommodation data layer on ${engineUnderTest}`, () => {
     expect(result.placements).toBeGreaterThan(result.rooms)
     expect(result.unmetSearches).toBeGreaterThan(0)
     expect(result.sanctuaryJobs).toBe(40)
+    expect(result).toMatchObject({ therapyReferrals: 36, housingApproaches: 30 })
+    // The synthetic approaches obey the same rules as a housing officer's form.
+    const approaches = await database.db.selectFrom('housing_approach').where('partnership_id', '=', partnershipId).selectAll().execute()
+    const iso = (v: unknown) => (v === null ? '' : repo.isoDate(v))
+    for (const a of approaches) {
+      const checked = checkApproach({
+        approachedOn: iso(a.approached_on), daReasonForLoss: a.da_reason_for_loss ? 'yes' : 'no', accommodationAtApproach: a.accommodation_at_approach, caseReference: '',
+        preventionStartedOn: iso(a.prevention_started_on), preventionEndedOn: iso(a.prevention_ended_on), reliefStartedOn: iso(a.relief_started_on),
+        reliefEndedOn: iso(a.relief_ended_on), mainDutyDecidedOn: iso(a.main_duty_decided_on), mainDutyDecision: a.main_duty_decision ?? '',
+      }, '2026-11-22')
+      expect(checked.ok ? [] : checked.problems).toEqual([])
+      if (checked.ok) expect(a.duty).toBe(currentDuty(checked.value))
+      expect(a.is_synthetic).toBe(true)
+    }
+    const waiting = await database.db.selectFrom('therapeutic_referral').where('partnership_id', '=', partnershipId).where('status', '=', 'waiting').select('id').execute()
+    expect(waiting.length).toBeGreaterThan(0)
     const bobby = await database.db.selectFrom('sanctuary_job').where('partnership_id', '=', partnershipId).select(['provider_agency_id', 'is_synthetic']).execute()
     expect(bobby.every(j => j.is_synthetic && j.provider_agency_id === agency['bobby-scheme'])).toBe(true)
     const units = await database.db.selectFrom('accommodation_unit').where('partnership_id', '=', partnershipId)

@@ -23,7 +23,10 @@ import type { DB } from '../../db/schema.ts'
 import { createUnit, type RoomSpec, type UnitSpec } from './inventory.ts'
 import { addDays, compactResult, describeHousehold, type Household, matchHousehold, type MatchSpace, type MatchUnit, type MoveOnDestination } from './rules.ts'
 
-export type AccommodationDemoResult = { created: boolean; units: number; rooms: number; placements: number; unmetSearches: number; sanctuaryJobs: number }
+export type AccommodationDemoResult = {
+  created: boolean; units: number; rooms: number; placements: number; unmetSearches: number; sanctuaryJobs: number
+  therapyReferrals?: number; housingApproaches?: number
+}
 
 /** A deterministic generator (mulberry32) seeded from the partnership id. */
 function prng(seedText: string) {
@@ -227,7 +230,122 @@ export async function seedAccommodationDemo(db: Kysely<DB>, partnershipId: strin
     }
   }
   const sanctuaryJobs = await seedSanctuaryDemo(db, partnershipId, agencies, districts, today, r)
-  return { created: true, units: created.length, rooms: created.reduce((n, c) => n + c.spaceIds.length, 0), placements: placements.length, unmetSearches, sanctuaryJobs }
+  const therapyReferrals = await seedTherapyDemo(db, partnershipId, agencies, today, prng(`therapy-demo:${partnershipId}`))
+  const housingApproaches = await seedHousingApproachDemo(db, partnershipId, today, prng(`housing-demo:${partnershipId}`))
+  return {
+    created: true, units: created.length, rooms: created.reduce((n, c) => n + c.spaceIds.length, 0), placements: placements.length, unmetSearches, sanctuaryJobs,
+    therapyReferrals, housingApproaches,
+  }
+}
+
+/** The first demo user holding a role (by email), with their agency. */
+async function demoUserWith(db: Kysely<DB>, partnershipId: string, role: string) {
+  return db
+    .selectFrom('app_user as u')
+    .innerJoin('user_role as ur', j => j.onRef('ur.partnership_id', '=', 'u.partnership_id').onRef('ur.user_id', '=', 'u.id'))
+    .where('u.partnership_id', '=', partnershipId).where('ur.role', '=', role)
+    .select(['u.id', 'u.agency_id as agencyId']).orderBy('u.email').executeTakeFirst()
+}
+
+/**
+ * A year of synthetic therapeutic support referrals from the demo IDVA to the service where the demo provider
+ * works (or the first specialist service): children and adults, some linked to the IDVA service's cases (a child
+ * to the household's case only), a waiting list of a few months, weekly sessions with some missed or cancelled.
+ */
+async function seedTherapyDemo(db: Kysely<DB>, partnershipId: string, agencies: AgencyRow[], today: string, r: ReturnType<typeof prng>): Promise<number> {
+  const referrer = await demoUserWith(db, partnershipId, 'idva')
+  const deliverer = await demoUserWith(db, partnershipId, 'sanctuary-provider')
+  const providerId = deliverer?.agencyId ?? agencies.find(a => a.kind === 'specialist-da-service')?.id
+  if (!referrer || !providerId) return 0
+  const cases = await db.selectFrom('support_case').where('partnership_id', '=', partnershipId).where('agency_id', '=', referrer.agencyId)
+    .select(['id', 'person_id as personId']).orderBy('reference').limit(60).execute()
+  const referrals: Insertable<DB['therapeutic_referral']>[] = []
+  const sessions: Insertable<DB['therapeutic_session']>[] = []
+  for (let i = 0; i < 36; i++) {
+    const client = r.next() < 0.6 ? 'child' : 'adult'
+    const referredOn = addDays(today, -r.int(3, 360))
+    const linked = cases.length && r.next() < 0.6 ? cases[r.int(0, cases.length - 1)]! : null
+    const wait = r.int(14, 120)
+    const firstSession = addDays(referredOn, wait)
+    const id = randomUUID()
+    let status = 'waiting'
+    let startedOn: string | null = null
+    let endedOn: string | null = null
+    let offered = 0
+    let attended = 0
+    if (firstSession <= today) {
+      const planned = r.int(4, 12)
+      let on = firstSession
+      for (let k = 0; k < planned && on <= today; k++, on = addDays(on, 7)) {
+        const roll = r.next()
+        const attendance = k === 0 ? 'attended' : roll < 0.8 ? 'attended' : roll < 0.92 ? 'did-not-attend' : 'cancelled'
+        if (attendance !== 'cancelled') offered++
+        if (attendance === 'attended') attended++
+        sessions.push({ partnership_id: partnershipId, id: randomUUID(), referral_id: id, session_on: on, attendance, recorded_by: deliverer?.id ?? referrer.id, is_synthetic: true })
+        if (k === planned - 1) endedOn = on
+      }
+      startedOn = firstSession
+      status = endedOn ? (r.next() < 0.85 ? 'completed' : 'disengaged') : 'in-support'
+    } else if (r.next() < 0.1) {
+      status = 'withdrawn'
+      endedOn = addDays(referredOn, r.int(1, Math.max(1, Math.min(30, Math.round((Date.parse(today) - Date.parse(referredOn)) / 86_400_000)))))
+      if (endedOn > today) endedOn = today
+    }
+    referrals.push({
+      partnership_id: partnershipId, id, client, age_at_referral: client === 'child' ? r.int(3, 17) : r.int(19, 58), support_kind: client === 'child' ? r.pick(['play-therapy', 'art-therapy', 'counselling']) : r.pick(['counselling', 'group-programme', 'trauma-therapy']),
+      referring_agency_id: referrer.agencyId, referred_by: referrer.id, provider_agency_id: providerId, referred_on: referredOn, started_on: startedOn, ended_on: endedOn,
+      status, sessions_offered: offered, sessions_attended: attended, support_case_id: linked?.id ?? null, person_id: client === 'adult' ? (linked?.personId ?? null) : null,
+      closure_note: status === 'withdrawn' ? 'Moved out of area (synthetic)' : null, is_synthetic: true,
+    })
+  }
+  await db.insertInto('therapeutic_referral').values(referrals).execute()
+  if (sessions.length) await db.insertInto('therapeutic_session').values(sessions).execute()
+  return referrals.length
+}
+
+/**
+ * A year of synthetic housing approaches recorded by the demo housing officer, in the H-CLIC style: most with
+ * domestic abuse as the reason for the loss of the last settled home; prevention, relief and (after at least
+ * 56 days) main duty decisions; temporary accommodation episodes for some, one following another.
+ */
+async function seedHousingApproachDemo(db: Kysely<DB>, partnershipId: string, today: string, r: ReturnType<typeof prng>): Promise<number> {
+  const officer = await demoUserWith(db, partnershipId, 'housing-officer')
+  if (!officer) return 0
+  const approaches: Insertable<DB['housing_approach']>[] = []
+  const episodes: Insertable<DB['temporary_accommodation_episode']>[] = []
+  const atApproach = ['living-with-family', 'living-with-family', 'social-rented', 'private-rented', 'living-with-friends', 'refuge', 'no-fixed-abode', 'owner-occupier']
+  for (let i = 0; i < 30; i++) {
+    const approachedOn = addDays(today, -r.int(5, 360))
+    const age = Math.round((Date.parse(today) - Date.parse(approachedOn)) / 86_400_000)
+    const id = randomUUID()
+    const prevention = r.next() < 0.45
+    const preventionEnd = prevention && age > 30 ? addDays(approachedOn, r.int(10, Math.min(56, age))) : null
+    const relief = !prevention || (preventionEnd !== null && r.next() < 0.6)
+    const reliefStart = relief ? (preventionEnd ?? approachedOn) : null
+    const reliefEnd = reliefStart && Date.parse(addDays(reliefStart, 56)) <= Date.parse(today) ? addDays(reliefStart, 56) : null
+    const decided = reliefEnd && Date.parse(addDays(approachedOn, 70)) <= Date.parse(today) && r.next() < 0.7 ? addDays(reliefEnd, r.int(1, 14)) : null
+    const decision = decided ? r.pick(['main-duty-owed', 'main-duty-owed', 'main-duty-owed', 'no-priority-need', 'intentionally-homeless']) : null
+    const decidedOn = decided && decided <= today ? decided : null
+    const duty = decidedOn ? (decision === 'main-duty-owed' ? 'main' : 'no-duty') : reliefStart ? (reliefEnd ? 'no-duty' : 'relief') : prevention ? (preventionEnd ? 'no-duty' : 'prevention') : 'not-yet-assessed'
+    approaches.push({
+      partnership_id: partnershipId, id, agency_id: officer.agencyId, recorded_by: officer.id, approached_on: approachedOn, da_reason_for_loss: r.next() < 0.8,
+      accommodation_at_approach: r.pick(atApproach), duty, prevention_started_on: prevention ? approachedOn : null, prevention_ended_on: preventionEnd,
+      relief_started_on: reliefStart, relief_ended_on: reliefEnd, main_duty_decided_on: decidedOn, main_duty_decision: decidedOn ? decision : null, is_synthetic: true,
+    })
+    if (relief && r.next() < 0.6) {
+      let placed = reliefStart!
+      for (let k = 0; k < r.int(1, 2) && placed <= today; k++) {
+        const stay = r.int(7, 90)
+        const left = addDays(placed, stay) <= today && r.next() < 0.7 ? addDays(placed, stay) : null
+        episodes.push({ partnership_id: partnershipId, id: randomUUID(), approach_id: id, placed_on: placed, left_on: left, accommodation_kind: r.pick(['bed-and-breakfast', 'hostel', 'self-contained', 'refuge']), recorded_by: officer.id })
+        if (!left) break
+        placed = left
+      }
+    }
+  }
+  await db.insertInto('housing_approach').values(approaches).execute()
+  if (episodes.length) await db.insertInto('temporary_accommodation_episode').values(episodes).execute()
+  return approaches.length
 }
 
 /**
