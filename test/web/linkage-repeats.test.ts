@@ -80,4 +80,18 @@ describe(`repeat explanations on the referral and case pages on ${engineUnderTes
     expect(onCase).toContain('on 7 July 2026, in Cambridge Women&#39;s Aid’s imported IDVA records')
     for (const secret of ['CWA-SECRET-REF', 'CWA-PERP-REF', 'Natalja']) expect(casePage.body).not.toContain(secret)
   })
+
+  it('answers possible matches on the API with the linkage probability and what agrees and differs', async () => {
+    const police = await apiAs(app, setup.users.police.email)
+    const response = await police('POST', '/api/v1/people/possible-matches', { givenName: 'Natalja', familyName: 'Kamińska', dateOfBirth: '1988-08-08', postcode: 'PE2 7ZZ' })
+    expect(response.statusCode).toBe(200)
+    const [best] = response.json().matches
+    expect(best).toMatchObject({ givenName: 'Natalia', familyName: 'Kaminska', likely: true })
+    expect(best.probability).toBeGreaterThan(0.8)
+    expect(best.score).toBe(best.probability)
+    expect(best.reasons).toContain('same date of birth')
+    expect(best.against.join(', ')).not.toContain('date of birth')
+    const nobody = await police('POST', '/api/v1/people/possible-matches', { givenName: 'Zofia', familyName: 'Nowicka', dateOfBirth: '1960-02-02', postcode: 'CB4 1AA' })
+    expect(nobody.json().matches).toEqual([])
+  })
 })
