@@ -12,7 +12,8 @@ import { factories } from '../test/support/factories.ts'
  * The safe accommodation journey of issue 5 in Chromium, with axe-core on every page visited:
  * a search that finds nothing (kept as unmet need), the refuges excluded each with its reason and a
  * dispersed unit offered, a referral accepted and a placement recorded (the board changes at once), and
- * a referrer who never sees an address and is refused, with an audit entry, when asking for one.
+ * a referrer who never sees an address and is refused, with an audit entry, when asking for one. Then the
+ * Whole Housing Approach pages: therapeutic support (with JavaScript off for the provider) and housing approaches.
  */
 const password = 'correct horse battery staple'
 const journey = { timeout: 180_000 }
@@ -56,7 +57,7 @@ async function seed(db: Kysely<DB>) {
     rooms: [{ label: 'Whole house', childBeds: 4, status: 'out-of-use', statusReason: 'Being redecorated' }],
     address: { lines: ['3 Otter Close (synthetic)', 'Westford'], postcode: 'ZZ3 3CC' },
   })
-  return { partnershipId, users, refuge12: refuge12.unitId, refuge13: refuge13.unitId, dispersed: dispersed.unitId }
+  return { partnershipId, users, refuge12: refuge12.unitId, refuge13: refuge13.unitId, dispersed: dispersed.unitId, therapyProvider: agencies.dispersed }
 }
 
 describeInBrowser(`safe accommodation in Chromium on ${engineUnderTest}`, () => {
@@ -217,5 +218,66 @@ describeInBrowser(`safe accommodation in Chromium on ${engineUnderTest}`, () => 
     await checkAccessibility(idva, { soft: true, label: 'sanctuary job (referrer)' })
     await idva.goto('/services/sanctuary')
     await checkAccessibility(idva, { soft: true, label: 'additional security list' })
+  })
+
+  it('therapeutic support and housing approaches work in the browser, JavaScript or not, with no axe violations', journey, async () => {
+    const { users } = server.seeded
+    // An IDVA refers a child for therapy (the form opens from its summary); a mistake is named and linked.
+    const idva = await signedIn(users.idva)
+    await idva.goto('/services/therapy')
+    await checkAccessibility(idva, { soft: true, label: 'therapeutic support list' })
+    await idva.getByText('Refer for therapeutic support').click()
+    await idva.getByLabel('A child or young person').check()
+    await idva.fill('#ageAtReferral', '18')
+    await click(idva, () => idva.getByRole('button', { name: 'Make the referral' }).click())
+    await expect.poll(() => idva.locator('.govuk-error-summary').innerText()).toContain('A child is 17 or younger: 18 is an adult')
+    await checkAccessibility(idva, { soft: true, label: 'therapy referral with errors' })
+    await idva.fill('#ageAtReferral', '9')
+    await idva.selectOption('#supportKind', 'play-therapy')
+    await idva.selectOption('#providerAgencyId', server.seeded.therapyProvider)
+    await click(idva, () => idva.getByRole('button', { name: 'Make the referral' }).click())
+    await expect.poll(() => idva.locator('h1').innerText()).toContain('Play therapy for a child, 9')
+    await checkAccessibility(idva, { soft: true, label: 'therapy referral (referrer)' })
+    const referralUrl = idva.url()
+
+    // The providing service records a session with JavaScript off: plain forms.
+    const context = await browser.newContext({ ...axeContextOptions, baseURL: server.url, javaScriptEnabled: false })
+    contexts.push(context)
+    const provider = await context.newPage()
+    await provider.goto('/sign-in')
+    await provider.fill('#email', users.sanctuary)
+    await provider.fill('#password', password)
+    await Promise.all([provider.waitForURL(u => u.pathname === '/'), provider.getByRole('button', { name: 'Sign in' }).click()])
+    await provider.goto(referralUrl)
+    await provider.getByLabel('Attended', { exact: true }).check()
+    await click(provider, () => provider.getByRole('button', { name: 'Record the session' }).click())
+    expect(await provider.locator('[data-testid="therapy-sessions"]').innerText()).toContain('Attended')
+    expect(await provider.locator('.govuk-summary-list').innerText()).toContain('In support')
+
+    // A housing officer records an approach and a temporary accommodation episode.
+    const housing = await signedIn(users.housing)
+    await housing.goto('/services/housing-approaches')
+    await checkAccessibility(housing, { soft: true, label: 'housing approaches' })
+    await housing.getByText('Record a housing approach').click()
+    await housing.getByLabel('Yes', { exact: true }).check()
+    await housing.selectOption('#accommodationAtApproach', 'living-with-family')
+    await housing.fill('#preventionStartedOn-day', '1')
+    await housing.fill('#preventionStartedOn-month', '1')
+    await housing.fill('#preventionStartedOn-year', '2020')
+    await click(housing, () => housing.getByRole('button', { name: 'Record the approach' }).click())
+    await expect.poll(() => housing.locator('.govuk-error-summary').innerText()).toContain('The prevention duty cannot start before the approach')
+    await checkAccessibility(housing, { soft: true, label: 'housing approach with errors' })
+    await housing.fill('#preventionStartedOn-day', '')
+    await housing.fill('#preventionStartedOn-month', '')
+    await housing.fill('#preventionStartedOn-year', '')
+    await click(housing, () => housing.getByRole('button', { name: 'Record the approach' }).click())
+    await expect.poll(() => housing.locator('h1').innerText()).toMatch(/^Approach of /)
+    await housing.getByText('Add a temporary accommodation episode').click()
+    await housing.selectOption('#kind', 'hostel')
+    // Placed on the day of the approach (the date the update form below holds).
+    for (const part of ['day', 'month', 'year']) await housing.fill(`#placedOn-${part}`, await housing.inputValue(`#approachedOn-${part}`))
+    await click(housing, () => housing.getByRole('button', { name: 'Add the episode' }).click())
+    expect(await housing.locator('[data-testid="episodes"]').innerText()).toContain('Still there')
+    await checkAccessibility(housing, { soft: true, label: 'housing approach with an episode' })
   })
 })
