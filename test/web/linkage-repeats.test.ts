@@ -79,6 +79,17 @@ describe(`repeat explanations on the referral and case pages on ${engineUnderTes
     const onCase = /data-testid="case-repeats">([\s\S]*?)<\/div>/.exec(casePage.body)![1]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ')
     expect(onCase).toContain('on 7 July 2026, in Cambridge Women&#39;s Aid’s imported IDVA records')
     for (const secret of ['CWA-SECRET-REF', 'CWA-PERP-REF', 'Natalja']) expect(casePage.body).not.toContain(secret)
+
+    // And the MARAC coordinator's case page, for the repeat that put it on the agenda.
+    const coordinator = await client(app)
+    await coordinator.signIn(setup.users.coordinator.email, password)
+    const maracCase = await db.selectFrom('marac_case').where('referral_id', '=', outcome.referralId).select(['id', 'is_repeat']).executeTakeFirstOrThrow()
+    expect(maracCase.is_repeat).toBe(true)
+    const maracPage = await coordinator.get(`/marac/cases/${maracCase.id}`)
+    expect(maracPage.statusCode).toBe(200)
+    const onMarac = /data-testid="marac-repeat">([\s\S]*?)<\/p>/.exec(maracPage.body)![1]!.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ')
+    expect(onMarac).toContain('Last referred to MARAC on 10 July 2026, in Cambridge Women&#39;s Aid’s imported MARAC records')
+    for (const secret of ['CWA-SECRET-REF', 'CWA-REC-2', 'Natalja']) expect(maracPage.body).not.toContain(secret)
   })
 
   it('answers possible matches on the API with the linkage probability and what agrees and differs', async () => {

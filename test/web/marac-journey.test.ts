@@ -108,8 +108,8 @@ describe(`MARAC journeys on ${engineUnderTest}`, () => {
     }), { 'idempotency-key': 'marac-journey-second' })
     expect(second.statusCode).toBe(201)
     const outcome = second.json()
-    expect(outcome.idvaRepeat).toEqual({ repeat: true, lastReferralDate: '2026-08-20', windowMonths: 12 })
-    expect(outcome.maracRepeat).toEqual({ repeat: true, lastMaracDate: '2026-08-20', windowMonths: 12 })
+    expect(outcome.idvaRepeat).toMatchObject({ repeat: true, lastReferralDate: '2026-08-20', windowMonths: 12, earlier: { source: 'referral', date: '2026-08-20' } })
+    expect(outcome.maracRepeat).toMatchObject({ repeat: true, lastMaracDate: '2026-08-20', windowMonths: 12, earlier: { source: 'marac-case', date: '2026-08-20' } })
     expect(outcome.marac.eligible).toBe(true)
     expect(outcome.marac.reasons.map((r: { code: string }) => r.code)).toEqual(['repeat'])
 

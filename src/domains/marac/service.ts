@@ -10,7 +10,7 @@ import { InputError, StaleEditError } from '../cases/errors.ts'
 import { NotFoundError } from '../cases/service.ts'
 import { addDays, isIsoDate } from '../partnership/effectiveDated.ts'
 import type { ProfileCache } from '../partnership/service.ts'
-import { findRepeats } from '../referrals/repeats.ts'
+import { explainRepeats, findRepeats } from '../referrals/repeats.ts'
 import { perpetratorsOf, riskAssessments } from '../referrals/repository.ts'
 import { dateText } from '../referrals/sqlDates.ts'
 import * as repo from './repository.ts'
@@ -163,12 +163,18 @@ export function createMaracService(deps: { db: Kysely<DB>; clock: Clock; profile
           tx.selectFrom('agency').where('partnership_id', '=', actor.partnershipId).select(['id', 'name', 'kind']).orderBy('name').execute(),
         ])
         const now = today()
+        // Why it is a repeat, found now over the victim's linked people: where and when the last MARAC was.
+        const profile = await profiles.current(actor.partnershipId)
+        const repeat = (await explainRepeats(tx, actor.partnershipId, await findRepeats(tx, profile, {
+          victimId: c.personId, perpetratorIds: [], referralDate: c.referredOn ?? c.meetingDate,
+        }))).marac
         await recordAudit(tx, actor, {
           action: 'MARAC_CASE_VIEW', subjectType: 'person', subjectId: c.personId, fields: ['name', 'risk', 'research', 'actions', 'minutes'],
           details: { maracCaseId, view: 'marac' },
         })
         return {
           maracCase: c,
+          repeat,
           latest: assessments[0] ?? null,
           perpetrators,
           agencies,
