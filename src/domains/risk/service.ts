@@ -58,7 +58,7 @@ export function createRiskService(deps: { db: Kysely<DB>; clock: Clock; profiles
         if (!found) throw new NotFoundError()
         const referral = await tx.selectFrom('referral').where('partnership_id', '=', actor.partnershipId).where('id', '=', referralId)
           .select(['victim_id as victimId', 'reference']).executeTakeFirstOrThrow()
-        await recordAudit(tx, actor, { action: 'REFERRAL_VIEW', subjectType: 'referral', subjectId: referralId, fields: ['risk'], details: { assessmentId, personIds: [referral.victimId] } })
+        await recordAudit(tx, actor, { action: 'RISK_ASSESSMENT_VIEW', subjectType: 'referral', subjectId: referralId, fields: ['risk'], details: { assessmentId, personIds: [referral.victimId] } })
         return { assessment: found, reference: referral.reference }
       })
     },
