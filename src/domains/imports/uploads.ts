@@ -36,16 +36,13 @@ export function createUploadStore(options: { dir?: string; maxAgeMs?: number } =
   async function spool(stream: Readable & { truncated?: boolean }, fileName: string): Promise<SpooledUpload> {
     await ensureDir()
     const path = join(dir, `upload-${randomUUID()}`)
-    let size = 0
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length
-    })
     try {
       await pipeline(stream, createWriteStream(path, { mode: 0o600 }))
     } catch (error) {
       await unlink(path).catch(() => undefined)
       throw error
     }
+    const { size } = await stat(path)
     if (stream.truncated) {
       await unlink(path).catch(() => undefined)
       return { path, fileName, size, tooLarge: true }
