@@ -45,7 +45,7 @@ describe(`the needs assessment's safe accommodation section on ${engineUnderTest
     for (const [unit, on, status, reason, decided] of referrals) {
       await db.insertInto('accommodation_referral').values({
         partnership_id: partnershipId, id: randomUUID(), unit_id: unit.id, provider_agency_id: unit.provider_agency_id, referring_agency_id: agency,
-        created_by: user.userId, referred_on: on, household: JSON.stringify({}), household_summary: 'Synthetic household', status,
+        created_by: user.userId, referred_on: on, household: JSON.stringify({}), household_summary: 'Synthetic household', status: status as 'declined',
         decline_reason: reason, decided_at: decided, is_synthetic: true,
       }).execute()
     }

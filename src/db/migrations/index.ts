@@ -19,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '202611291800-reports': await import('./202611291800-reports.ts'),
   '202611300100-import-run': await import('./202611300100-import-run.ts'),
   '202611300200-linked-repeats': await import('./202611300200-linked-repeats.ts'),
+  '202611300300-reports-idva-pair-index': await import('./202611300300-reports-idva-pair-index.ts'),
   '202611300400-therapy-housing-approaches': await import('./202611300400-therapy-housing-approaches.ts'),
   '202611300500-rls-settings-once': await import('./202611300500-rls-settings-once.ts'),
   '202611300510-case-page-index': await import('./202611300510-case-page-index.ts'),

@@ -29,7 +29,7 @@ import { needsForPublication } from './needsPublication.ts'
 import type { SafeAccommodationGroups } from './safeAccommodation.ts'
 import { buildQuarterly, type GroupedCounts, type PoliceCounts, type QuarterlyReport } from './quarterly.ts'
 import { dateRange, parseFinancialYear, type Period, parseQuarter, yearBefore } from './rules.ts'
-import { flaggedCte, historyStart, idvaEpisodes, repeatCondition } from './source.ts'
+import { flaggedEpisodes, historyStart, idvaEpisodes, repeatCondition } from './source.ts'
 
 export type Who = Actor | SystemActor
 
@@ -95,12 +95,11 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
 
   async function groupedCounts(tx: Kysely<DB>, profile: PartnershipProfile, partnershipId: string, agencyId: string | null, period: Period, comparison: Period): Promise<GroupedCounts[]> {
     const from = historyStart(profile, comparison.from)
-    const ep = idvaEpisodes({ partnershipId, from, to: period.to, agencyId })
+    const f = flaggedEpisodes({ partnershipId, agencyId, historyFrom: from, periods: [period, comparison] })
     const repeat = repeatCondition(profile, from, period.to)
     const result = await sql<GroupedCounts>`
-      WITH ep AS (${ep}), f AS (${flaggedCte})
-      SELECT CASE WHEN f.d BETWEEN ${period.from}::date AND ${period.to}::date THEN 'current'
-                  WHEN f.d BETWEEN ${comparison.from}::date AND ${comparison.to}::date THEN 'previous' ELSE 'other' END AS bucket,
+      WITH f AS (${f})
+      SELECT CASE WHEN f.d BETWEEN ${period.from}::date AND ${period.to}::date THEN 'current' ELSE 'previous' END AS bucket,
              f.team, f.district, f.source,
              count(*)::int AS referrals,
              count(*) FILTER (WHERE f.engaged)::int AS engaged,
@@ -111,7 +110,20 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
              to_char(min(f.d), 'YYYY-MM-DD') AS "firstDate"
         FROM f
        GROUP BY 1, 2, 3, 4`.execute(tx)
-    return result.rows
+    // "N/A" in the comparison means the team had taken no referral by the end of the comparison quarter (as far back
+    // as the history reads). A team in force then with none in the comparison quarter itself: look further back.
+    const seen = new Set(result.rows.filter(r => r.bucket === 'previous').map(r => r.team))
+    const before = comparison.from
+    const earlier: GroupedCounts[] = []
+    for (const team of profile.teams) {
+      if (seen.has(team.code) || (team.effectiveFrom !== undefined && team.effectiveFrom > comparison.to) || (team.effectiveTo !== undefined && team.effectiveTo < comparison.from)) continue
+      const first = await sql<{ d: string | null }>`
+        WITH ep AS (${idvaEpisodes({ partnershipId, from, to: before, agencyId })})
+        SELECT to_char(min(ep.d), 'YYYY-MM-DD') AS d FROM ep WHERE ep.team = ${team.code} AND ep.d < ${before}::date`.execute(tx)
+      const d = first.rows[0]?.d
+      if (d) earlier.push({ bucket: 'other', team: team.code, district: null, source: 'imported', referrals: 0, engaged: 0, repeats: 0, male: 0, disabled: 0, lgbt: 0, firstDate: d })
+    }
+    return [...result.rows, ...earlier]
   }
 
   async function maracCases(tx: Kysely<DB>, partnershipId: string, agencyId: string | null, p: Period): Promise<number> {
@@ -177,7 +189,7 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     const limit = options.limit ?? 1000
     return withActor(db, who, async tx => {
       const rows = await sql<{ key: string; source: 'imported' | 'app'; agency_code: string; record_id: string; d: string; team: string | null; district: string | null; engaged: boolean; is_repeat: boolean; prev: string | null; total: number }>`
-        WITH ep AS (${idvaEpisodes({ partnershipId: who.partnershipId, from, to: period.to, agencyId })}), f AS (${flaggedCte}),
+        WITH f AS (${flaggedEpisodes({ partnershipId: who.partnershipId, agencyId, historyFrom: from, periods: [period] })}),
              r AS (SELECT f.*, ${repeatCondition(profile, from, period.to)} AS is_repeat FROM f)
         SELECT f.key, f.source, a.code AS agency_code, f.record_id, to_char(f.d, 'YYYY-MM-DD') AS d, f.team, f.district, f.engaged, f.is_repeat,
                CASE WHEN f.is_repeat THEN to_char(f.prev, 'YYYY-MM-DD') END AS prev, count(*) OVER ()::int AS total
