@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import autocannon, { type Result } from 'autocannon'
 import pg from 'pg'
-import type { Message, Profile, Ready, ServerOptions, Stats } from './server.ts'
+import type { Cpu, Message, Profile, Ready, ServerOptions, Stats } from './server.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '..')
@@ -51,7 +51,9 @@ const pages = Math.ceil(caseCount / pageSize)
 const middlePage = Math.ceil(pages / 2)
 for (const engine of engines) if (engine !== 'pglite' && engine !== 'postgres') throw new Error(`Unknown engine ${engine}: use pglite and/or postgres`)
 
-type Row = { engine: string; scenario: string; result: Result }
+/** CPU milliseconds a request, measured over the scenario: Hearth's process and the PostgreSQL server's backends. */
+type CpuPerRequest = { nodeMs: number; postgresMs: number | null }
+type Row = { engine: string; scenario: string; result: Result; cpu: CpuPerRequest }
 type EngineRun = { engine: string; ready: Ready; profile: Profile; stats: Stats; rows: Row[]; load: { before: number[]; after: number[] } }
 
 const log = (line: string) => console.log(`[bench] ${line}`)
@@ -59,6 +61,7 @@ const log = (line: string) => console.log(`[bench] ${line}`)
 /** Starts bench/server.ts over a fresh database for one engine; returns a handle and a cleanup. */
 async function startEngine(engine: 'pglite' | 'postgres') {
   const options: ServerOptions = { cases: caseCount }
+  let databaseName: string | undefined
   let cleanup: () => Promise<void>
   let where: string
   if (engine === 'pglite') {
@@ -76,6 +79,7 @@ async function startEngine(engine: 'pglite' | 'postgres') {
     url.pathname = `/${name}`
     options.databaseUrl = url.toString()
     where = `PostgreSQL database ${name} at ${url.host}`
+    databaseName = name
     cleanup = async () => {
       const c = new pg.Client({ connectionString: args.postgres })
       await c.connect()
@@ -110,6 +114,7 @@ async function startEngine(engine: 'pglite' | 'postgres') {
     return {
       ready,
       request,
+      databaseName,
       stop() {
         stopping ??= (async () => {
           if (child.connected) child.send({ kind: 'stop' } satisfies Message)
@@ -192,6 +197,32 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
+const CLOCK_TICKS_PER_SECOND = 100 // Linux USER_HZ, what /proc/<pid>/stat counts in
+
+/**
+ * CPU milliseconds used so far by the PostgreSQL backends serving one database: pids from pg_stat_activity,
+ * user + system time from /proc (the server runs on this machine). Null when /proc cannot be read.
+ */
+async function postgresCpuMs(databaseName: string): Promise<number | null> {
+  const c = new pg.Client({ connectionString: args.postgres })
+  await c.connect()
+  try {
+    const { rows } = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [databaseName])
+    let ticks = 0
+    for (const { pid } of rows) {
+      try {
+        // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        ticks += Number(fields[11]) + Number(fields[12])
+      } catch { return null }
+    }
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND
+  } finally {
+    await c.end()
+  }
+}
+
 async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineRun> {
   const before = os.loadavg()
   const server = await startEngine(engine)
@@ -210,10 +241,17 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineRun> {
         await drain(ready.url)
       }
       log(`${engine}: ${scenarios[scenario]}: ${connections} connections for ${duration} s`)
+      const cpuBefore = { node: (await server.request<Cpu>({ kind: 'cpu' }, 'cpu')).nodeMs, postgres: server.databaseName ? await postgresCpuMs(server.databaseName) : null }
       const result = await load(ready.url, scenario, token, duration)
-      rows.push({ engine, scenario, result })
+      const cpuAfter = { node: (await server.request<Cpu>({ kind: 'cpu' }, 'cpu')).nodeMs, postgres: server.databaseName ? await postgresCpuMs(server.databaseName) : null }
+      const requests = Math.max(1, result.requests.total ?? 1)
+      const cpu: CpuPerRequest = {
+        nodeMs: (cpuAfter.node - cpuBefore.node) / requests,
+        postgresMs: cpuBefore.postgres === null || cpuAfter.postgres === null ? null : (cpuAfter.postgres - cpuBefore.postgres) / requests,
+      }
+      rows.push({ engine, scenario, result, cpu })
       await drain(ready.url)
-      log(`${engine}: ${scenario}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${Math.round(result.requests.average)} req/s, ${result.errors} errors, ${result.non2xx} non-2xx`)
+      log(`${engine}: ${scenario}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${Math.round(result.requests.average)} req/s, ${result.errors} errors, ${result.non2xx} non-2xx; CPU a request: Node ${cpu.nodeMs.toFixed(2)} ms${cpu.postgresMs === null ? '' : `, PostgreSQL ${cpu.postgresMs.toFixed(2)} ms`}`)
     }
     const stats = await server.request<Stats>({ kind: 'stats' }, 'stats')
     return { engine, ready, profile, stats, rows, load: { before, after: os.loadavg() } }
@@ -251,14 +289,15 @@ const ms = (n: number) => (Number.isInteger(n) ? `${n}` : n.toFixed(1))
 
 function table(runs: EngineRun[]): string[] {
   const lines = [
-    '| Engine | Scenario | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | Requests/s (mean) | Requests | Errors | Non-2xx |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| Engine | Scenario | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | Requests/s (mean) | Requests | Errors | Non-2xx | CPU a request (ms): Hearth process + PostgreSQL server |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ]
   for (const run of runs) {
-    for (const { scenario, result } of run.rows) {
+    for (const { scenario, result, cpu } of run.rows) {
+      const cpuCell = cpu.postgresMs === null ? `${cpu.nodeMs.toFixed(2)}` : `${cpu.nodeMs.toFixed(2)} + ${cpu.postgresMs.toFixed(2)} = ${(cpu.nodeMs + cpu.postgresMs).toFixed(2)}`
       const engineName = run.engine === 'pglite' ? `PGlite (PostgreSQL ${run.ready.serverVersion}, embedded)` : `PostgreSQL ${run.ready.serverVersion} (server)`
       lines.push(
-        `| ${engineName} | ${scenarios[scenario as keyof typeof scenarios]} | ${ms(result.latency.p50)} | ${ms(result.latency.p90)} | ${ms(result.latency.p99)} | ${ms(result.latency.max)} | ${Math.round(result.requests.average).toLocaleString('en-GB')} | ${result.requests.total?.toLocaleString('en-GB') ?? ''} | ${result.errors} | ${result.non2xx} |`,
+        `| ${engineName} | ${scenarios[scenario as keyof typeof scenarios]} | ${ms(result.latency.p50)} | ${ms(result.latency.p90)} | ${ms(result.latency.p99)} | ${ms(result.latency.max)} | ${Math.round(result.requests.average).toLocaleString('en-GB')} | ${result.requests.total?.toLocaleString('en-GB') ?? ''} | ${result.errors} | ${result.non2xx} | ${cpuCell} |`,
       )
     }
   }

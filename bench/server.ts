@@ -30,9 +30,11 @@ export type Ready = {
 }
 export type Profile = { kind: 'profile'; steps: { step: string; runs: number; medianMs: number; p90Ms: number }[]; explain?: string }
 export type Stats = { kind: 'stats'; auditByAction: Record<string, number> }
-export type Message = { kind: 'profile'; token: string; page: number; iterations: number } | { kind: 'stats' } | { kind: 'stop' }
+/** CPU time used so far by this process (Node: HTTP, Hearth, and PGlite when embedded), in milliseconds. */
+export type Cpu = { kind: 'cpu'; nodeMs: number }
+export type Message = { kind: 'profile'; token: string; page: number; iterations: number } | { kind: 'stats' } | { kind: 'cpu' } | { kind: 'stop' }
 
-const send = (message: Ready | Profile | Stats | { kind: 'error'; message: string }) =>
+const send = (message: Ready | Profile | Stats | Cpu | { kind: 'error'; message: string }) =>
   new Promise<void>(resolve => process.send!(message, () => resolve()))
 
 async function main() {
@@ -68,6 +70,10 @@ async function main() {
         if (message.kind === 'stats') {
           const rows = await db.selectFrom('audit_event').select(['action', eb => eb.fn.countAll<number>().as('n')]).groupBy('action').execute()
           await send({ kind: 'stats', auditByAction: Object.fromEntries(rows.map(r => [r.action, Number(r.n)])) })
+        }
+        if (message.kind === 'cpu') {
+          const used = process.cpuUsage()
+          await send({ kind: 'cpu', nodeMs: (used.user + used.system) / 1000 })
         }
         if (message.kind === 'profile') await send(await profile(message))
       } catch (error) {
