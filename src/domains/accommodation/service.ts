@@ -91,6 +91,8 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
    */
   const inventoryCache = new Map<string, { version: number; at: number; units: repo.StaticUnit[] }>()
   const occupancyCache = new Map<string, { version: number; on: string; at: number; states: Awaited<ReturnType<typeof repo.spaceStates>> }>()
+  /** The two put together, kept while both are unchanged (matching only reads it). */
+  const mergedCache = new Map<string, { inventory: object; occupancy: object; units: repo.UnitWithSpaces[] }>()
   async function openUnits(tx: Tx, actor: Actor, options: { asynchronousCommit?: boolean } = {}): Promise<repo.UnitWithSpaces[]> {
     if (!can(actor.roles, 'accommodation.view')) {
       if (options.asynchronousCommit) await sql`SELECT set_config('synchronous_commit', 'off', true)`.execute(tx)
@@ -109,7 +111,11 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
       occupancy = { version: version.occupancy, on, at: now, states: await repo.spaceStates(tx, on) }
       occupancyCache.set(actor.partnershipId, occupancy)
     }
-    return repo.withStates(kept.units, occupancy.states)
+    const merged = mergedCache.get(actor.partnershipId)
+    if (merged && merged.inventory === kept && merged.occupancy === occupancy) return merged.units
+    const units = repo.withStates(kept.units, occupancy.states)
+    mergedCache.set(actor.partnershipId, { inventory: kept, occupancy, units })
+    return units
   }
 
   /** Locks a unit's row so that two decisions or placements on its rooms cannot interleave. */
