@@ -232,7 +232,9 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
           FROM e
       )`
     const used = await sql<{ services: number; people: number }>`${people}
-      SELECT x.n AS services, count(*)::int AS people FROM (SELECT p.person, count(DISTINCT p.service)::int AS n FROM p GROUP BY p.person) x GROUP BY x.n ORDER BY x.n`.execute(tx)
+      SELECT x.n AS services, count(*)::int AS people
+        FROM (SELECT d.person, count(*)::int AS n FROM (SELECT DISTINCT p.service, p.person FROM p) d GROUP BY d.person) x
+       GROUP BY x.n ORDER BY x.n`.execute(tx)
     if (!available) return { linkage: { available, runAt: null, mode: null }, servicesUsed: used.rows }
     const counts = await sql<{ service: string; whole: number; people: number }>`${people}
       SELECT p.service, grouping(p.service)::int AS whole, count(DISTINCT p.person)::int AS people FROM p GROUP BY GROUPING SETS ((p.service), ())`.execute(tx)
@@ -290,6 +292,8 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     }
     const profile = await profileOf(who.partnershipId)
     const groups: NeedsGroups = await db.transaction().execute(async tx => {
+      // The people and services-used counts hash a year of agency people: keep them in memory.
+      await sql`SET LOCAL work_mem = '64MB'`.execute(tx)
       const rows = await sql<NeedsGroups['episodes'][number]>`
         SELECT e.service, e.district, e.team, e.sex, e.gender_identity, e.trans, e.ethnicity, e.sexual_orientation, e.nrpf,
                CASE WHEN e.date_of_birth IS NOT NULL THEN date_part('year', age(e.referral_date, e.date_of_birth))::int ELSE e.age END AS age,
