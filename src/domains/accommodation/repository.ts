@@ -123,21 +123,28 @@ export async function versions(db: Db, partnershipId: string, options: { asynchr
 }
 
 /**
- * Units and their rooms as kept (no occupancy): what changes only when a provider edits the inventory. One
- * query: each unit carries its rooms (ordered by label) as JSON.
+ * Units and their rooms as kept (no occupancy): what changes only when a provider edits the inventory. Two
+ * plain queries: one query building each unit's rooms as JSON was measured slower (15 ms against 8-12 ms for
+ * 500 units and 1,651 rooms), the server's JSON building costing more than the second round trip.
  */
 export async function staticInventory(db: Db, partnershipId: string, options: { activeOnly?: boolean } = {}): Promise<StaticUnit[]> {
-  let q = unitQuery(db, partnershipId).select(sql<unknown>`coalesce((
-      SELECT json_agg(json_build_object('id', s.id, 'unitId', s.unit_id, 'label', s.label, 'childBeds', s.child_beds,
-        'wheelchairAccessible', s.wheelchair_accessible, 'groundFloor', s.ground_floor, 'status', s.status,
-        'statusReason', s.status_reason, 'statusUntil', s.status_until, 'version', s.version) ORDER BY s.label)
-      FROM accommodation_space s WHERE s.partnership_id = u.partnership_id AND s.unit_id = u.id), '[]'::json)`.as('spaces'))
-  if (options.activeOnly) q = q.where('u.is_active', '=', true)
-  const rows = await q.orderBy('u.name').execute()
-  return rows.map(r => {
-    const raw = (typeof r.spaces === 'string' ? JSON.parse(r.spaces) : r.spaces) as StaticSpace[]
-    return { ...asUnit(r), spaces: raw.map(sp => ({ ...sp, statusUntil: isoDateOrNull(sp.statusUntil) })) }
-  })
+  const [unitRows, spaceRows] = [await units(db, partnershipId, options), await db
+    .selectFrom('accommodation_space as s')
+    .where('s.partnership_id', '=', partnershipId)
+    .select([
+      's.id', 's.unit_id as unitId', 's.label', 's.child_beds as childBeds', 's.wheelchair_accessible as wheelchairAccessible',
+      's.ground_floor as groundFloor', 's.status', 's.status_reason as statusReason', 's.status_until as statusUntil', 's.version',
+    ])
+    .orderBy('s.label')
+    .execute()]
+  const byUnit = new Map<string, StaticSpace[]>()
+  for (const s of spaceRows) {
+    const list = byUnit.get(s.unitId)
+    const space = { ...s, statusUntil: isoDateOrNull(s.statusUntil) }
+    if (list) list.push(space)
+    else byUnit.set(s.unitId, [space])
+  }
+  return unitRows.map(u => ({ ...u, spaces: byUnit.get(u.id) ?? [] }))
 }
 
 /** Which rooms are occupied or held for an accepted referral now (a function that returns no personal data). */
