@@ -122,6 +122,18 @@ describeInBrowser(`imports and data quality in Chromium on ${engineUnderTest}`, 
     await Promise.all([page.waitForURL(/\/imports\/[0-9a-f-]{36}$/), page.getByRole('button', { name: /^Import \d+ records?$/ }).click()])
     expect(await page.getByTestId('quarantined').textContent()).toBe('0')
 
+    // a renamed column ("Notes" became "Case notes") is never dropped unnoticed: the analyst says what it holds
+    const renamed = readFileSync(fixture('idva-libreoffice-source.csv'), 'utf8').replace(',Notes\r\n', ',Case notes\r\n')
+    await page.goto('/imports/new')
+    await page.selectOption('#agency', 'cambs-idva')
+    await page.setInputFiles('#file', { name: 'idva-renamed.csv', mimeType: 'text/csv', buffer: Buffer.from(renamed, 'utf8') })
+    await Promise.all([page.waitForURL(/\/imports\/columns\//), page.getByRole('button', { name: 'Upload and preview' }).click()])
+    await checkAccessibility(page, { label: 'columns the mapping does not cover' })
+    await page.getByLabel('The column “Case notes”').selectOption('__ignore')
+    await Promise.all([page.waitForURL(/mapping-saved=3/), page.getByRole('button', { name: 'Save the mapping and preview' }).click()])
+    expect(await summaryValue(page, 'Rows with errors')).toBe('0')
+    await Promise.all([page.waitForURL(/\/imports$/), page.getByRole('button', { name: 'Discard this import' }).click()])
+
     await page.getByRole('link', { name: 'Data quality' }).first().click()
     await page.waitForURL(/data-quality/)
     await checkAccessibility(page, { label: 'data quality (no period)' })

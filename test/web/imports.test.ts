@@ -238,6 +238,36 @@ describe(`import and data quality pages on ${engineUnderTest}`, () => {
     await c.post(`/imports/${id}/discard`, {})
   })
 
+  it('asks what the columns the mapping does not cover hold, saves the answer as a new mapping version and previews', async () => {
+    const c = await signedIn('analyst')
+    // the "test" agency's mapping (saved above) covers Case Ref, Client ID, Forename, Referral Date and Ethnicity
+    const csv = 'Case Ref,Client ID,Forename,Surname,Referral Date,Ethnicity,Notes\r\nK1,Q1,Ann,Ode,2021-05-03,White British,rang twice\r\n'
+    const posted = await upload(app, c, { agency: 'test', dataset: 'service-episodes', mapping: 'latest' }, { name: 'extra-columns.csv', bytes: new TextEncoder().encode(csv) })
+    expect(posted.statusCode).toBe(303)
+    const location = posted.headers.location as string
+    expect(location).toMatch(/^\/imports\/columns\/[0-9a-f-]{36}$/)
+    const page = await c.get(location)
+    expect(page.statusCode).toBe(200)
+    expect(text(page.body)).toContain('The column “Surname”')
+    expect(text(page.body)).toContain('The column “Notes”')
+    // another user cannot see or use it
+    expect((await (await signedIn('manager')).get(location)).statusCode).toBe(404)
+    const incomplete = await c.post(location, { 'col-0': 'family_name' })
+    expect(incomplete.statusCode).toBe(400)
+    expect(text(incomplete.body)).toContain('Choose what the column "Notes" holds, or leave it out')
+    const done = await c.post(location, { 'col-0': 'family_name', 'col-1': '__ignore' })
+    expect(done.statusCode).toBe(303)
+    const [, id, version] = /^\/imports\/([0-9a-f-]{36})\?mapping-saved=(\d+)$/.exec(done.headers.location as string)!
+    expect(version).toBe('2')
+    const preview = text((await c.get(`/imports/${id}`)).body)
+    expect(preview).toMatch(/Rows ready to import 1 /)
+    expect(preview).toContain('Ode')
+    const saved = await database.db.selectFrom('import_mapping').where('partnership_id', '=', partnershipId).where('agency_id', '=', agencyIds['test']!).where('version', '=', 2).select('mapping').executeTakeFirstOrThrow()
+    expect(saved.mapping).toMatchObject({ columns: { Surname: 'family_name' }, ignoreColumns: ['Notes'] })
+    expect((await c.get(location)).statusCode).toBe(404)
+    await c.post(`/imports/${id}/discard`, {})
+  })
+
   it('lets an IDVA manager import for their own agency only, in the routes and in the database', async () => {
     const c = await signedIn('manager')
     const form = await c.get('/imports/new')

@@ -6,6 +6,9 @@
  *   GET  /imports                      the imports the user may see (newest first)
  *   GET  /imports/new                  the upload form: agency, dataset, saved mapping, file
  *   POST /imports                      multipart upload: streamed to a temporary file, staged, → preview
+ *                                      (or, when the mapping does not cover some of its columns, → columns)
+ *   GET  /imports/columns/:token       map each column the mapping does not cover, or leave it out
+ *   POST /imports/columns/:token       → new mapping version → the file staged with it → preview
  *   GET  /imports/:id                  the preview (or the result once committed)
  *   POST /imports/:id/mapping          add value mappings / a date format → new mapping version → new preview
  *   POST /imports/:id/commit           import the valid rows (rows with errors stay in quarantine)
@@ -27,6 +30,7 @@ import { z } from 'zod'
 import type { Actor } from '../../access/actor.ts'
 import { can } from '../../access/policy.ts'
 import { codeList, isCodedField } from '../../standard/codeLists.ts'
+import { serviceEpisodeColumns } from '../../standard/serviceEpisodes.ts'
 import { type FieldProblem, formErrors } from '../../web/forms.ts'
 import type { Services } from '../../web/services.ts'
 import { NotFoundError } from '../cases/service.ts'
@@ -34,7 +38,7 @@ import { importPoliceAggregates } from './aggregates.ts'
 import { ImportFileError } from './errors.ts'
 import { identityMapping, type Mapping, parseMapping } from './mapping.ts'
 import { type BatchInfo, createImportService, type ImportPreview, ImportServiceError } from './service.ts'
-import { createUploadStore, type SpooledUpload, type UploadStore } from './uploads.ts'
+import { createUploadStore, type PendingUpload, type SpooledUpload, type UploadStore } from './uploads.ts'
 
 /** The largest file the web accepts. The pipeline streams, so this only bounds disk use. */
 export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
@@ -194,9 +198,101 @@ export const importRoutes: FastifyPluginAsync<{ services: Services; uploads?: Up
     } catch (error) {
       if (error instanceof ImportServiceError && error.code === 'forbidden') return refuse(403, [{ field: 'agency', message: error.message }])
       if (error instanceof ImportServiceError) return refuse(400, [{ field: error.code === 'not-found' ? 'agency' : 'mapping', message: error.message }])
+      if (error instanceof ImportFileError && error.code === 'unknown-columns' && error.details.columns && error.details.columns.length > 0) {
+        // the mapping does not cover some columns: keep the file, and ask what they hold
+        const base = mapping ?? (await imports.currentMapping(actor, fields.agency, 'service-episodes')) ?? identityMapping(fields.agency, 'service-episodes')
+        const token = await uploads.hold(upload!.path, { userId: actor.userId, agencyCode: fields.agency, fileName: upload!.fileName, mapping: base, columns: error.details.columns })
+        request.importUpload = undefined
+        return reply.redirect(`/imports/columns/${token}`, 303)
+      }
       if (error instanceof ImportFileError) {
         const details = [...(error.details.problems ?? []), ...(error.details.columns ? [`Columns: ${error.details.columns.join(', ')}`] : [])]
         return refuse(400, [{ field: 'file', message: `The file cannot be imported: ${error.message.split('\n')[0]}` }], { message: error.message, details })
+      }
+      throw error
+    }
+  })
+
+  // -------------------------------------------------------------------------------------------------
+  // Columns the mapping does not cover: map each to a standard column, or leave it out
+
+  const standardColumns = serviceEpisodeColumns.map((c) => ({ value: c.name, text: `${c.name}: ${c.description}` }))
+
+  async function pendingFor(actor: Actor, token: string) {
+    const held = await uploads.pending(token)
+    if (!held || held.meta.userId !== actor.userId) throw new NotFoundError()
+    return held
+  }
+
+  function columnsPage(token: string, held: { meta: PendingUpload }, extra: Record<string, unknown> = {}) {
+    const base = parseMapping(held.meta.mapping)
+    const used = new Set(Object.values(base.columns))
+    return {
+      title: 'Columns the mapping does not cover',
+      token,
+      fileName: held.meta.fileName,
+      agencyCode: held.meta.agencyCode,
+      version: base.version,
+      columns: held.meta.columns.map((column, index) => ({
+        index,
+        column,
+        items: [
+          { value: '', text: 'Choose' },
+          { value: '__ignore', text: 'Leave it out (do not import this column)' },
+          ...standardColumns.map((c) => ({ ...c, text: used.has(c.value) ? `${c.text} (already mapped from another column)` : c.text })),
+        ],
+      })),
+      ...extra,
+    }
+  }
+
+  app.get<{ Params: { token: string } }>('/imports/columns/:token', async (request, reply) => {
+    const actor = importer(request)
+    return reply.view('imports/views/columns.njk', columnsPage(request.params.token, await pendingFor(actor, request.params.token)))
+  })
+
+  app.post<{ Params: { token: string } }>('/imports/columns/:token', async (request, reply) => {
+    const actor = importer(request)
+    const token = request.params.token
+    const held = await pendingFor(actor, token)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const chosen = held.meta.columns.map((column, index) => ({ column, index, value: typeof body[`col-${index}`] === 'string' ? (body[`col-${index}`] as string).trim() : '' }))
+    const problems: FieldProblem[] = []
+    for (const c of chosen) {
+      if (c.value === '') problems.push({ field: `col-${c.index}`, message: `Choose what the column "${c.column}" holds, or leave it out` })
+      else if (c.value !== '__ignore' && !standardColumns.some((s) => s.value === c.value)) problems.push({ field: `col-${c.index}`, message: `Choose a standard column for "${c.column}"` })
+    }
+    if (problems.length > 0) return reply.code(400).view('imports/views/columns.njk', columnsPage(token, held, { errors: formErrors(problems), submitted: body }))
+    const base = parseMapping(held.meta.mapping)
+    const latest = (await imports.listMappings(actor, { agencyCode: held.meta.agencyCode })).filter((m) => m.dataset === base.dataset)[0]
+    const version = Math.max(latest?.version ?? 0, base.version) + 1
+    const columns = { ...base.columns }
+    const ignore = [...(base.ignoreColumns ?? [])]
+    for (const c of chosen) {
+      if (c.value === '__ignore') ignore.push(c.column)
+      else columns[c.column] = c.value
+    }
+    let next: Mapping
+    try {
+      next = parseMapping({ ...base, version, columns, ...(ignore.length > 0 ? { ignoreColumns: ignore } : {}) })
+    } catch (error) {
+      if (error instanceof ImportFileError) {
+        const list = (error.details.problems ?? [error.message]).map((m) => ({ field: 'col-0', message: m }))
+        return reply.code(400).view('imports/views/columns.njk', columnsPage(token, held, { errors: formErrors(list), submitted: body }))
+      }
+      throw error
+    }
+    await imports.saveMapping(actor, { agencyCode: held.meta.agencyCode, mapping: next })
+    try {
+      const preview = await imports.stage(actor, { source: held.path, fileName: held.meta.fileName, agencyCode: held.meta.agencyCode, mapping: next })
+      await uploads.keep(held.path, preview.batch.id)
+      await uploads.release(token)
+      return reply.redirect(`/imports/${preview.batch.id}?mapping-saved=${version}`, 303)
+    } catch (error) {
+      if (error instanceof ImportFileError || error instanceof ImportServiceError) {
+        await uploads.release(token)
+        const message = `Mapping version ${version} was saved, but the file cannot be imported with it: ${error.message.split('\n')[0]} Upload it again.`
+        return reply.code(400).view('imports/views/upload.njk', { ...(await uploadForm(actor, { agency: held.meta.agencyCode })), errors: formErrors([{ field: 'file', message }]) })
       }
       throw error
     }

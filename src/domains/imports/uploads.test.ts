@@ -38,6 +38,21 @@ describe('the upload store', () => {
     expect(existsSync(spooled.path)).toBe(false)
   })
 
+  it('holds a file with its details under a random token until released', async () => {
+    const spooled = await store.spool(Readable.from([Buffer.from('a,b,extra\r\n')]), 'extra.csv')
+    const meta = { userId: randomUUID(), agencyCode: 'test', fileName: 'extra.csv', mapping: { version: 1 }, columns: ['extra'] }
+    const token = await store.hold(spooled.path, meta)
+    const held = await store.pending(token)
+    expect(held?.meta).toEqual(meta)
+    expect(readFileSync(held!.path, 'utf8')).toBe('a,b,extra\r\n')
+    expect(statSync(held!.path).mode & 0o777).toBe(0o600)
+    expect(await store.pending(randomUUID())).toBeNull()
+    expect(await store.pending('../x')).toBeNull()
+    await store.release(token)
+    expect(await store.pending(token)).toBeNull()
+    expect(existsSync(held!.path)).toBe(false)
+  })
+
   it('sweeps files older than the maximum age, and only those', async () => {
     const old = await store.spool(Readable.from([Buffer.from('old')]), 'old.csv')
     const recent = await store.spool(Readable.from([Buffer.from('new')]), 'new.csv')

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
@@ -24,6 +24,16 @@ export interface SpooledUpload {
   readonly size: number
   /** True when the file was larger than the limit (and is incomplete; it has already been removed). */
   readonly tooLarge: boolean
+}
+
+/** A file held until the columns its mapping does not cover are mapped or ignored. */
+export interface PendingUpload {
+  readonly userId: string
+  readonly agencyCode: string
+  readonly fileName: string
+  /** The mapping the file was read with (parsed), to which the fix is added as a new version. */
+  readonly mapping: unknown
+  readonly columns: readonly string[]
 }
 
 export function createUploadStore(options: { dir?: string; maxAgeMs?: number } = {}) {
@@ -77,12 +87,43 @@ export function createUploadStore(options: { dir?: string; maxAgeMs?: number } =
     await unlink(path).catch(() => undefined)
   }
 
+  /**
+   * Holds a spooled file that could not be staged because the mapping does not cover some of its columns,
+   * with what is needed to try again (who uploaded it, the agency, the mapping). Returns a random token.
+   */
+  async function hold(path: string, meta: PendingUpload): Promise<string> {
+    const token = randomUUID()
+    await rename(path, join(dir, `pending-${token}`))
+    await writeFile(join(dir, `pending-${token}.json`), JSON.stringify(meta), { mode: 0o600 })
+    return token
+  }
+
+  /** A held file and its details, or null (unknown token, expired, or another machine). */
+  async function pending(token: string): Promise<{ path: string; meta: PendingUpload } | null> {
+    if (!batchIdPattern.test(token)) return null
+    try {
+      const meta = JSON.parse(await readFile(join(dir, `pending-${token}.json`), 'utf8')) as PendingUpload
+      const path = join(dir, `pending-${token}`)
+      await stat(path)
+      return { path, meta }
+    } catch {
+      return null
+    }
+  }
+
+  /** Forgets a held file's details (the file itself is moved on or removed by the caller). */
+  async function release(token: string): Promise<void> {
+    if (!batchIdPattern.test(token)) return
+    await unlink(join(dir, `pending-${token}.json`)).catch(() => undefined)
+    await unlink(join(dir, `pending-${token}`)).catch(() => undefined)
+  }
+
   /** Removes files older than the maximum age. */
   async function sweep(now = Date.now()): Promise<number> {
     await ensureDir()
     let removed = 0
     for (const name of await readdir(dir)) {
-      if (!/^(upload|batch)-/.test(name)) continue
+      if (!/^(upload|batch|pending)-/.test(name)) continue
       const path = join(dir, name)
       const info = await stat(path).catch(() => null)
       if (info && now - info.mtimeMs > maxAgeMs) {
@@ -93,7 +134,7 @@ export function createUploadStore(options: { dir?: string; maxAgeMs?: number } =
     return removed
   }
 
-  return { dir, spool, keep, kept, remove, sweep }
+  return { dir, spool, keep, kept, remove, hold, pending, release, sweep }
 }
 
 export type UploadStore = ReturnType<typeof createUploadStore>
