@@ -13,6 +13,9 @@ import { htmlToPdf } from './cli.ts'
 import { reasonCodeLabels, type ReasonCode } from '../accommodation/rules.ts'
 import { needsBody, needsHtml } from './needs.ts'
 import { needsCsv, needsXlsx } from './needsPublication.ts'
+import { maracReturnCsv } from './maracReturn.ts'
+import { maracReturnBody, part4Body } from './returnsHtml.ts'
+import { csvRow } from '../imports/csvSafe.ts'
 import { quarterlyBody, quarterlyCsv, quarterlyHtml, quarterlyXlsx } from './render.ts'
 import { parseQuarter } from './rules.ts'
 import { createReportService, type DrillMeasure, ReportError } from './service.ts'
@@ -152,6 +155,57 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
       if (error instanceof ReportError && error.code === 'invalid-figure') throw new NotFoundError()
       throw error
     }
+  })
+
+  // ---- The Part 4 return and the SafeLives Marac return ------------------------------------------------
+  const yearPattern = /^\d{4}-\d{2}$/
+  app.get('/reports/part4', async (request, reply) => {
+    const actor = reader(request)
+    const year = ((request.query as Record<string, string | undefined>).year ?? '').trim()
+    const base = { title: 'Part 4 safe accommodation return', action: '/reports/part4', button: 'Show return', field: { name: 'year', label: 'Financial year, for example 2023-24 for April 2023 to March 2024', value: year } }
+    if (year === '') return reply.view('reports/views/return.njk', base)
+    try {
+      if (!yearPattern.test(year)) throw new ReportError('invalid-period', 'Enter a financial year like 2023-24')
+      const report = await reports.part4(actor, { year })
+      return reply.view('reports/views/return.njk', { ...base, title: `Part 4 safe accommodation return ${report.period.code}`, body: part4Body(report), downloads: [{ text: 'JSON', href: `/reports/part4/${report.period.code}.json` }] })
+    } catch (error) {
+      if (error instanceof ReportError && error.code === 'invalid-period') return reply.code(400).view('reports/views/return.njk', { ...base, error: error.message })
+      throw error
+    }
+  })
+  app.get<{ Params: { file: string } }>('/reports/part4/:file', async (request, reply) => {
+    const actor = reader(request)
+    const match = /^(\d{4}-\d{2})\.json$/.exec(request.params.file)
+    if (!match) throw new NotFoundError()
+    try {
+      const report = await reports.part4(actor, { year: match[1]! })
+      return reply.header('content-disposition', `attachment; filename="part4-${report.period.code}.json"`).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(JSON.stringify(report, null, 2))
+    } catch (error) {
+      if (error instanceof ReportError && error.code === 'invalid-period') throw new NotFoundError()
+      throw error
+    }
+  })
+
+  app.get('/reports/marac-return', async (request, reply) => {
+    const actor = reader(request)
+    const quarter = ((request.query as Record<string, string | undefined>).quarter ?? '').trim()
+    const base = { title: 'SafeLives Marac quarterly return', action: '/reports/marac-return', button: 'Show return', field: { name: 'quarter', label: 'Quarter (financial year), for example 2022-Q1 for April to June 2022', value: quarter } }
+    if (quarter === '') return reply.view('reports/views/return.njk', base)
+    if (!quarterPattern.test(quarter)) return reply.code(400).view('reports/views/return.njk', { ...base, error: 'Enter a quarter like 2022-Q1 (April to June 2022)' })
+    const report = await reports.maracReturn(actor, { quarter })
+    return reply.view('reports/views/return.njk', {
+      ...base, title: `SafeLives Marac quarterly return ${report.period.code}`, body: maracReturnBody(report),
+      downloads: ['csv', 'json'].map(f => ({ text: f.toUpperCase(), href: `/reports/marac-return/${report.period.code}.${f}` })),
+    })
+  })
+  app.get<{ Params: { file: string } }>('/reports/marac-return/:file', async (request, reply) => {
+    const actor = reader(request)
+    const match = /^(\d{4}-Q[1-4])\.(json|csv)$/.exec(request.params.file)
+    if (!match) throw new NotFoundError()
+    const report = await reports.maracReturn(actor, { quarter: match[1]! })
+    reply.header('content-disposition', `attachment; filename="marac-return-${report.period.code}.${match[2]}"`).header('cache-control', 'no-store')
+    if (match[2] === 'csv') return reply.type('text/csv; charset=utf-8').send(maracReturnCsv(report, csvRow))
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify(report, null, 2))
   })
 
   // ---- JSON API (Bearer token; the same permission checks as the pages: report.read, else 404) ----------
