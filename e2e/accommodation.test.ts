@@ -41,6 +41,7 @@ async function seed(db: Kysely<DB>) {
     refugeStaff: (await f.newUser(partnershipId, { agencyId: agencies.refugeA, roles: ['safe-accommodation-worker'], passwordHash })).email,
     idva: (await f.newUser(partnershipId, { agencyId: agencies.housing, roles: ['idva'], passwordHash })).email,
     sanctuary: (await f.newUser(partnershipId, { agencyId: agencies.dispersed, roles: ['sanctuary-provider'], passwordHash })).email,
+    commissioner: (await f.newUser(partnershipId, { agencyId: agencies.housing, roles: ['commissioner'], passwordHash })).email,
   }
   const refuge12 = await createUnit(db, partnershipId, {
     providerAgencyId: agencies.refugeA, name: 'Kingfisher refuge', type: 'refuge', districtCode: 'east', areaLabel: 'Eastwick',
@@ -220,7 +221,7 @@ describeInBrowser(`safe accommodation in Chromium on ${engineUnderTest}`, () => 
     await checkAccessibility(idva, { soft: true, label: 'additional security list' })
   })
 
-  it('therapeutic support and housing approaches work in the browser, JavaScript or not, with no axe violations', journey, async () => {
+  it('therapeutic support, housing approaches and the suppressed figures work in the browser, JavaScript or not, with no axe violations', journey, async () => {
     const { users } = server.seeded
     // An IDVA refers a child for therapy (the form opens from its summary); a mistake is named and linked.
     const idva = await signedIn(users.idva)
@@ -279,5 +280,13 @@ describeInBrowser(`safe accommodation in Chromium on ${engineUnderTest}`, () => 
     await click(housing, () => housing.getByRole('button', { name: 'Add the episode' }).click())
     expect(await housing.locator('[data-testid="episodes"]').innerText()).toContain('Still there')
     await checkAccessibility(housing, { soft: true, label: 'housing approach with an episode' })
+
+    // A commissioner sees the figures with small numbers withheld, explained on the page.
+    const commissioner = await signedIn(users.commissioner)
+    for (const [url, label] of [['/accommodation', 'vacancy board (suppressed)'], ['/accommodation/occupancy', 'occupancy (suppressed)'], ['/accommodation/unmet-need', 'unmet need (suppressed)']] as const) {
+      await commissioner.goto(url)
+      expect(await commissioner.locator('[data-testid="suppression-note"]').innerText()).toContain('withheld')
+      await checkAccessibility(commissioner, { soft: true, label })
+    }
   })
 })
