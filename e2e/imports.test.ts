@@ -50,6 +50,7 @@ describeInBrowser(`imports and data quality in Chromium on ${engineUnderTest}`, 
   async function signedIn(email: string): Promise<Page> {
     const context = await browser.newContext({ ...axeContextOptions, baseURL: server.url, acceptDownloads: true })
     contexts.push(context)
+    context.setDefaultTimeout(90_000) // uploads are read in full before the preview: allow for a loaded machine
     const page = await context.newPage()
     await page.goto('/sign-in')
     await page.fill('#email', email)

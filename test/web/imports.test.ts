@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -22,7 +22,9 @@ import { client, testApp } from '../support/web.ts'
  * routes and in the database; police aggregates through the same upload; the data quality page and CSV.
  */
 const password = 'correct horse battery staple 42'
-const uploadsDir = join(tmpdir(), 'hearth-uploads')
+// this file's own upload directory (each test file runs in its own process), so that other tests' uploads do not mix in
+const uploadsDir = join(mkdtempSync(join(tmpdir(), 'hearth-uploads-web-')), 'uploads')
+process.env.HEARTH_UPLOAD_DIR = uploadsDir
 
 type Client = ReturnType<typeof client>
 
@@ -75,6 +77,7 @@ describe(`import and data quality pages on ${engineUnderTest}`, () => {
   afterAll(async () => {
     await app?.close()
     await database?.drop()
+    rmSync(join(uploadsDir, '..'), { recursive: true, force: true })
   })
 
   async function signedIn(name: string) {

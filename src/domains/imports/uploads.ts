@@ -5,6 +5,7 @@
  * kept under the batch's id until the import is committed or discarded: fixing the mapping on the preview
  * page reads the same file again with the new mapping, without asking for it a second time. The directory
  * and files are readable by the Hearth process only (0700 / 0600); anything older than a day is removed.
+ * The directory is HEARTH_UPLOAD_DIR, by default `hearth-uploads` in the system's temporary directory.
  * The rows themselves are in the database (staging and quarantine) as soon as the file is staged, so a
  * lost file (a restart on another machine) only means uploading it again to change the mapping.
  */
@@ -37,7 +38,7 @@ export interface PendingUpload {
 }
 
 export function createUploadStore(options: { dir?: string; maxAgeMs?: number } = {}) {
-  const dir = options.dir ?? join(tmpdir(), 'hearth-uploads')
+  const dir = options.dir ?? process.env['HEARTH_UPLOAD_DIR'] ?? join(tmpdir(), 'hearth-uploads')
   const maxAgeMs = options.maxAgeMs ?? 24 * 60 * 60 * 1000
   let ready: Promise<unknown> | undefined
   const ensureDir = () => (ready ??= mkdir(dir, { recursive: true, mode: 0o700 }))
