@@ -207,9 +207,16 @@ describe(`safe accommodation journey on ${engineUnderTest}`, () => {
     expect(occupancy.replace(/\s+/g, ' ')).toMatch(new RegExp(`data-testid="occupancy-${dispersed}".*?room-nights</span></td> <td[^>]*>\\*</td> <td[^>]*>\\*</td>`))
     const board = (await commissioner.get('/accommodation')).body
     expect(board.replace(/\s+/g, ' ')).toMatch(new RegExp(`data-testid="free-${dispersed}"> 1 room<br><span class="govuk-body-s">\\* free, \\* occupied`))
+    // The same through the API: withheld counts are null and named, never 0.
+    const api = await commissioner.get('/api/v1/accommodation/vacancies')
+    const otter = (JSON.parse(api.body) as { rows: { id: string; occupied: number | null; rooms: number; suppressed: string[] }[] }).rows.find(r => r.id === dispersed)!
+    expect(otter).toMatchObject({ rooms: 1, occupied: null })
+    expect(otter.suppressed).toContain('occupied')
     const provider = client(app)
     await provider.signIn(emails.providerC!, password)
     expect((await provider.get('/accommodation/occupancy')).body).not.toContain('data-testid="suppression-note"')
+    const exact = (JSON.parse((await provider.get('/api/v1/accommodation/vacancies')).body) as { rows: { id: string; occupied: number | null }[] }).rows.find(r => r.id === dispersed)!
+    expect(exact.occupied).toBe(1)
   })
 
   it('4. a referrer never sees a refuge address; a direct request is refused as not found, and audited', async () => {
