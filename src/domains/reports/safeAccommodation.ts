@@ -69,6 +69,11 @@ const share = (count: number, total: number) => (total > 0 ? Math.round((count /
 const rows = (entries: [string, string, number][], total = entries.reduce((a, [, , n]) => a + n, 0)): Breakdown =>
   entries.map(([code, label, count]) => ({ code, label, count, percent: share(count, total) }))
 
+const emptyHousehold: Household = {
+  adultGender: 'woman', children: [], wheelchairUser: false, needsGroundFloor: false, pets: [], nrpf: false, districtFledFrom: null,
+  safeInHomeDistrict: false, areasToAvoid: [], substanceUseSupport: false, mentalHealthSupport: false, language: null, languageEssential: false, communities: [],
+}
+
 const statusLabels: Record<string, string> = {
   pending: 'Waiting for a decision', accepted: 'Accepted (room held)', placed: 'Placed', declined: 'Declined', withdrawn: 'Withdrawn',
 }
@@ -97,7 +102,8 @@ export function safeAccommodationSection(groups: SafeAccommodationGroups, period
   const byStatus = (status: string) => sum(groups.referrals.filter(r => r.status === status), r => r.n)
   const byReason = (reason: string) => sum(groups.declined.filter(r => r.reason === reason), r => r.n)
   const otherReasons = [...new Set(groups.declined.map(d => d.reason))].filter(r => !(declineReasons as readonly string[]).includes(r)).sort()
-  const unmet = unmetNeedSummary(groups.unmetSearches as Parameters<typeof unmetNeedSummary>[0])
+  // A search keeps the household as it was asked; older or partial records get the defaults of an empty household.
+  const unmet = unmetNeedSummary(groups.unmetSearches.map(s => ({ household: { ...emptyHousehold, ...(s.household ?? {}) } as Household, reasonCodes: s.reasonCodes ?? [] })))
   const destinations = Object.entries(total.destinations) as [string, number][]
   const knownDestinations = [...moveOnDestinations.filter(d => total.destinations[d] !== undefined), ...destinations.map(([d]) => d).filter(d => !(moveOnDestinations as readonly string[]).includes(d)).sort()]
   return {
