@@ -41,6 +41,8 @@ function dateFrom(body: Body, name: string): { iso: string; parts: DateParts } {
   return { iso: ok ? `${parts.year}-${parts.month.padStart(2, '0')}-${parts.day.padStart(2, '0')}` : 'invalid', parts }
 }
 const partsOf = (iso: string | null): DateParts => (iso ? { day: String(Number(iso.slice(8, 10))), month: String(Number(iso.slice(5, 7))), year: iso.slice(0, 4) } : { day: '', month: '', year: '' })
+/** 1 August 2026, for page titles. */
+const longDate = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
 const dayIds = (...names: string[]) => Object.fromEntries(names.map(n => [n, `${n}-day`]))
 const concurrent = (field: string) => [{ field, message: 'Someone else changed this while you were looking at it. It is shown as it is now: check it and try again.' }]
 
@@ -84,7 +86,7 @@ export const therapyHousingRoutes: FastifyPluginAsync<{ services: Services }> = 
   const renderReferral = async (request: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200) => {
     const result = await therapy.referral(request.actor!, id)
     return reply.code(status).view('services/views/therapy-referral.njk', {
-      title: `Therapeutic support referral of ${result.referral.referredOn}`, ...result, vocab: therapyVocab,
+      title: `Therapeutic support referral of ${longDate(result.referral.referredOn)}`, ...result, vocab: therapyVocab,
       sessionValues: { sessionOn: partsOf(therapy.today()), attendance: '' }, closeValues: { endedOn: partsOf(therapy.today()), status: '', note: '' }, ...extra,
     })
   }
@@ -158,7 +160,7 @@ export const therapyHousingRoutes: FastifyPluginAsync<{ services: Services }> = 
     const result = await housing.approach(request.actor!, id)
     const a = result.approach
     return reply.code(status).view('services/views/housing-approach.njk', {
-      title: `Housing approach of ${a.approachedOn}`, ...result, vocab: housingVocab,
+      title: `Housing approach of ${longDate(a.approachedOn)}`, ...result, vocab: housingVocab,
       values: {
         daReasonForLoss: a.daReasonForLoss ? 'yes' : 'no', accommodationAtApproach: a.accommodationAtApproach, mainDutyDecision: a.mainDutyDecision ?? '',
         ...Object.fromEntries(approachDates.map(n => [n, partsOf(a[n])])),
