@@ -14,6 +14,7 @@ import { loadPartnershipProfile } from '../../src/domains/partnership/service.ts
 import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
 import { factories } from '../support/factories.ts'
 import { client, testApp } from '../support/web.ts'
+import { text, upload } from './imports-upload.ts'
 
 /**
  * The import and data quality pages through the app (app.inject, real database): upload (multipart,
@@ -26,30 +27,7 @@ const password = 'correct horse battery staple 42'
 const uploadsDir = join(mkdtempSync(join(tmpdir(), 'hearth-uploads-web-')), 'uploads')
 process.env.HEARTH_UPLOAD_DIR = uploadsDir
 
-type Client = ReturnType<typeof client>
-
-/** Posts a multipart form as a browser does, with the CSRF token of the upload page. */
-async function upload(app: FastifyInstance, c: Client, fields: Record<string, string>, file?: { name: string; bytes: Uint8Array; type?: string }, options: { csrf?: boolean } = {}) {
-  const page = await c.get('/imports/new')
-  const csrf = options.csrf === false ? 'not-the-token' : (/name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '')
-  const boundary = `----hearth${randomUUID()}`
-  const parts: Buffer[] = []
-  const field = (name: string, value: string) =>
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`, 'utf8'))
-  field('_csrf', csrf)
-  for (const [k, v] of Object.entries(fields)) field(k, v)
-  if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`, 'utf8'))
-    parts.push(Buffer.from(file.bytes))
-    parts.push(Buffer.from('\r\n', 'utf8'))
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`, 'utf8'))
-  const cookie = [...c.jar].map(([k, v]) => `${k}=${v}`).join('; ')
-  return app.inject({ method: 'POST', url: '/imports', payload: Buffer.concat(parts), headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` } })
-}
-
 const bytes = (name: string) => new Uint8Array(readFileSync(fixture(name)))
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ')
 
 describe(`import and data quality pages on ${engineUnderTest}`, () => {
   let database: TestDatabase

@@ -75,6 +75,15 @@ export const importRoutes: FastifyPluginAsync<{ services: Services; uploads?: Up
   const uploads = options.uploads ?? createUploadStore()
   void uploads.sweep().catch(() => undefined)
 
+  /**
+   * Imports with at least this many rows to commit are committed in the background (the page shows the
+   * progress: refresh it); smaller ones within the request. HEARTH_IMPORT_BACKGROUND_ROWS, default 50,000.
+   * The progress is kept in this process: after a restart the import shows as stopped part way, and
+   * "Continue the import" finishes it (the service resumes from the chunks left, doubling nothing).
+   */
+  const backgroundRows = Math.max(1, Number(process.env['HEARTH_IMPORT_BACKGROUND_ROWS'] ?? 50_000) || 50_000)
+  const running = new Map<string, { rowsCommitted: number; rowsToCommit: number }>()
+
   const importer = (request: FastifyRequest): Actor => {
     const actor = request.actor
     if (!actor || !can(actor.roles, 'import.run')) throw new NotFoundError()
@@ -391,6 +400,7 @@ export const importRoutes: FastifyPluginAsync<{ services: Services; uploads?: Up
       errorCodes: Object.entries(preview.errorsByCode).map(([code, count]) => ({ code, count })),
       sampleFields: shownFields,
       sample: preview.sampleRows.map((r) => shownFields.map((f) => display(r[f]))),
+      inProgress: running.get(id) ?? null,
       ...extra,
     }
   }
@@ -465,6 +475,29 @@ export const importRoutes: FastifyPluginAsync<{ services: Services; uploads?: Up
   app.post<{ Params: { id: string } }>('/imports/:id/commit', async (request, reply) => {
     const actor = importer(request)
     const id = request.params.id
+    if (running.has(id)) return reply.redirect(`/imports/${id}`, 303)
+    // a big import is committed in the background; its page shows how far it has gone
+    const state = await imports.preview(actor, id, { errorLimit: 0, sampleRows: 0 }).catch((error: unknown) => {
+      if (error instanceof ImportServiceError) throw new NotFoundError()
+      throw error
+    })
+    if (state.canCommit && state.batch.rowsValid >= backgroundRows) {
+      running.set(id, { rowsCommitted: state.batch.rowsCommitted, rowsToCommit: state.batch.rowsValid })
+      void imports
+        .commit(actor, id, {
+          onProgress: (p) => {
+            if (p.phase === 'committing') running.set(id, { rowsCommitted: p.rowsCommitted, rowsToCommit: p.rowsToCommit })
+          },
+        })
+        .then(() => uploads.remove(id))
+        .catch((error: unknown) => {
+          // never the message: a database error can quote a value
+          const e = error as { name?: string; code?: string }
+          request.log.error({ reqId: request.id, batchId: id, err: { type: e?.name, code: e?.code } }, 'background import commit stopped')
+        })
+        .finally(() => running.delete(id))
+      return reply.redirect(`/imports/${id}`, 303)
+    }
     try {
       await imports.commit(actor, id)
     } catch (error) {
