@@ -18,6 +18,7 @@ describe(`the needs assessment's safe accommodation section on ${engineUnderTest
   let partnershipId: string
   let report: NeedsAssessment
   let published: NeedsAssessment
+  let agencyReader: NeedsAssessment
 
   beforeAll(async () => {
     database = await openTestDatabase()
@@ -69,6 +70,8 @@ describe(`the needs assessment's safe accommodation section on ${engineUnderTest
     const system = { label: 'cli:test', partnershipId }
     report = await reports.needsAssessment(system, period)
     published = await reports.needsAssessment(system, { ...period, publication: true })
+    const manager = await factories(db).newUser(partnershipId, { agencyId: agency, roles: ['idva-manager'] })
+    agencyReader = await reports.needsAssessment(manager, period)
   }, 180_000)
   afterAll(() => database?.drop())
 
@@ -148,5 +151,13 @@ describe(`the needs assessment's safe accommodation section on ${engineUnderTest
     expect(published.dataQuality).toBeNull()
     // Made from the same result: the CSV prints withheld counts as empty cells marked "suppressed".
     expect(needsCsv(published)).toContain('"safeAccommodation.declinedByReason","all","nrpf","No recourse to public funds","","","","suppressed"')
+  })
+
+  it('shows an agency-scoped reader the referrals their agency made, its searches, and no other provider\'s units', async () => {
+    const sa = agencyReader.safeAccommodation
+    expect(sa.demandAndSupply.at(-1)).toMatchObject({ referrals: 7, declined: 5, bedspaces: 0, householdsSupported: 0 })
+    const [row] = await one(sql<{ n: number }>`SELECT count(*)::int AS n FROM accommodation_search s JOIN agency a ON a.partnership_id = s.partnership_id AND a.id = s.agency_id
+      WHERE s.partnership_id = ${partnershipId}::uuid AND a.code = 'cp-idva-service' AND s.searched_on BETWEEN ${period.from}::date AND ${period.to}::date`)
+    expect(sa.unmetNeed.allSearches).toBe(row!.n)
   })
 })

@@ -245,19 +245,22 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     }
   }
 
-  /** The safe accommodation records behind the needs assessment's demand-against-supply section (read only). */
+  /**
+   * The safe accommodation records behind the needs assessment's demand-against-supply section (read only). An
+   * agency-scoped reader sees the referrals their agency made or received, its own searches, and its own units and stays.
+   */
   async function safeAccommodationGroups(tx: Kysely<DB>, p: string, agencyId: string | null, period: Period): Promise<SafeAccommodationGroups> {
     const provider = (column: string) => (agencyId ? sql`AND ${sql.ref(column)} = ${agencyId}::uuid` : sql``)
     const referrals = await sql<{ type: string; status: string; n: number }>`
       SELECT u.accommodation_type AS type, r.status, count(*)::int AS n FROM accommodation_referral r
         JOIN accommodation_unit u ON u.partnership_id = r.partnership_id AND u.id = r.unit_id
-       WHERE r.partnership_id = ${p}::uuid AND r.referred_on BETWEEN ${period.from}::date AND ${period.to}::date ${provider('r.provider_agency_id')}
+       WHERE r.partnership_id = ${p}::uuid AND r.referred_on BETWEEN ${period.from}::date AND ${period.to}::date ${agencyId ? sql`AND (r.provider_agency_id = ${agencyId}::uuid OR r.referring_agency_id = ${agencyId}::uuid)` : sql``}
        GROUP BY 1, 2`.execute(tx)
     const declined = await sql<{ type: string; reason: string; n: number }>`
       SELECT u.accommodation_type AS type, coalesce(r.decline_reason, 'other') AS reason, count(*)::int AS n FROM accommodation_referral r
         JOIN accommodation_unit u ON u.partnership_id = r.partnership_id AND u.id = r.unit_id
        WHERE r.partnership_id = ${p}::uuid AND r.status = 'declined'
-         AND (r.decided_at AT TIME ZONE 'Europe/London')::date BETWEEN ${period.from}::date AND ${period.to}::date ${provider('r.provider_agency_id')}
+         AND (r.decided_at AT TIME ZONE 'Europe/London')::date BETWEEN ${period.from}::date AND ${period.to}::date ${agencyId ? sql`AND (r.provider_agency_id = ${agencyId}::uuid OR r.referring_agency_id = ${agencyId}::uuid)` : sql``}
        GROUP BY 1, 2`.execute(tx)
     const searches = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM accommodation_search s
