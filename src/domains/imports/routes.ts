@@ -11,7 +11,8 @@
  *   POST /imports/columns/:token       → new mapping version → the file staged with it → preview
  *   GET  /imports/:id                  the preview (or the result once committed)
  *   POST /imports/:id/mapping          add value mappings / a date format → new mapping version → new preview
- *   POST /imports/:id/commit           import the valid rows (rows with errors stay in quarantine)
+ *   POST /imports/:id/commit           import the valid rows (rows with errors stay in quarantine); a big
+ *                                      import runs in the background and its page shows the progress
  *   POST /imports/:id/discard          throw the staged import away
  *   GET  /imports/:id/errors.csv       the error report (row, column, value, message)
  *
@@ -19,6 +20,10 @@
  * "not found", as elsewhere. The service checks the agency again and row-level security enforces it in the
  * database (hearth_may_import). Staging, previews, mapping versions, commits, discards and error-report
  * downloads are recorded in the audit log by the service.
+ *
+ * Limits: an upload is read and staged within its request (about 15 s for 200 MB on PostgreSQL); the file
+ * kept between preview and confirm, and a background commit's progress, live on the machine that took the
+ * upload (see uploads.ts): behind a load balancer, keep a user's requests on one machine.
  *
  * The police-aggregates dataset (DA incidents and crimes by district and month) goes through the same
  * reader, mapping and validation; it has no staging step (a few hundred rows of figures, no personal data):
