@@ -110,15 +110,11 @@ export async function inventoryVersion(db: Db, partnershipId: string): Promise<n
 /**
  * Both counters in one row: the inventory's (units and rooms) and the occupancy's (placements, and referrals'
  * status or room), each bumped by a trigger. Read before what they guard, so a copy kept under a version can
- * only be newer than it, never older. With `asynchronousCommit`, the same round trip also sets the transaction
- * to commit without waiting for the disk (see the search in service.ts).
+ * only be newer than it, never older.
  */
-export async function versions(db: Db, partnershipId: string, options: { asynchronousCommit?: boolean } = {}): Promise<{ inventory: number; occupancy: number }> {
-  let q = db.selectFrom('accommodation_inventory_version').where('partnership_id', '=', partnershipId).select(['version', 'occupancy_version'])
-  if (options.asynchronousCommit) q = q.select(sql<string>`set_config('synchronous_commit', 'off', true)`.as('synchronousCommit'))
-  const row = await q.executeTakeFirst()
-  // No row yet (no unit was ever added): still set the commit mode.
-  if (!row && options.asynchronousCommit) await sql`SELECT set_config('synchronous_commit', 'off', true)`.execute(db)
+export async function versions(db: Db, partnershipId: string): Promise<{ inventory: number; occupancy: number }> {
+  const row = await db.selectFrom('accommodation_inventory_version').where('partnership_id', '=', partnershipId)
+    .select(['version', 'occupancy_version']).executeTakeFirst()
   return { inventory: Number(row?.version ?? 0), occupancy: Number(row?.occupancy_version ?? 0) }
 }
 

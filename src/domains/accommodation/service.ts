@@ -93,12 +93,9 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
   const occupancyCache = new Map<string, { version: number; on: string; at: number; states: Awaited<ReturnType<typeof repo.spaceStates>> }>()
   /** The two put together, kept while both are unchanged (matching only reads it). */
   const mergedCache = new Map<string, { inventory: object; occupancy: object; units: repo.UnitWithSpaces[] }>()
-  async function openUnits(tx: Tx, actor: Actor, options: { asynchronousCommit?: boolean } = {}): Promise<repo.UnitWithSpaces[]> {
-    if (!can(actor.roles, 'accommodation.view')) {
-      if (options.asynchronousCommit) await sql`SELECT set_config('synchronous_commit', 'off', true)`.execute(tx)
-      return repo.matchUnits(tx, actor.partnershipId, today(), { activeOnly: true })
-    }
-    const version = await repo.versions(tx, actor.partnershipId, options)
+  async function openUnits(tx: Tx, actor: Actor): Promise<repo.UnitWithSpaces[]> {
+    if (!can(actor.roles, 'accommodation.view')) return repo.matchUnits(tx, actor.partnershipId, today(), { activeOnly: true })
+    const version = await repo.versions(tx, actor.partnershipId)
     const now = Date.now()
     let kept = inventoryCache.get(actor.partnershipId)
     if (!kept || kept.version !== version.inventory || now - kept.at > INVENTORY_TTL_MS) {
@@ -210,17 +207,14 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
   /**
    * Matches the household against every open unit and keeps the search, with every unit's reasons.
    *
-   * The search is committed asynchronously (synchronous_commit off for this transaction only): the worker is
-   * not kept waiting for the disk, which under load was half of a search's time. PostgreSQL still never
-   * commits it half-way or out of order; a server crash in the fraction of a second before the write-ahead log
-   * reaches the disk could lose the very last searches, the statistic of unmet need losing one search at most
-   * for that moment. Anything made from a search (a referral) commits synchronously, and its commit flushes the
-   * search's record with it, so nothing can refer to a search that was lost.
+   * The search commits synchronously, like everything else. Committing it without waiting for the disk halved
+   * its time under load, but a search that finds nothing is the record of unmet need the needs assessment
+   * relies on, and it is not ours to lose in a crash for a benchmark's sake.
    */
   async function search(actor: Actor, household: Household, options: { personId?: string | null } = {}): Promise<{ id: string; result: MatchResult }> {
     return withActor(db, actor, async tx => {
       const names = await namesFor(tx, actor.partnershipId)
-      const units = await openUnits(tx, actor, { asynchronousCommit: true })
+      const units = await openUnits(tx, actor)
       const result = matchHousehold(units, household, names)
       const id = randomUUID()
       const reasonCodes = [...new Set(result.unsuitable.flatMap(u => u.reasons.map(r => r.code)))]
