@@ -146,6 +146,8 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('Safe accommodation: demand against supply')
     expect(page.body).toContain('Counting unit: episodes.')
+    expect(page.body).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="chart-safe-accommodation-title chart-safe-accommodation-desc"/)
+    expect(page.body).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="chart-people-title chart-people-desc"/)
     expect(page.body).toContain('Internal version with small numbers')
     const downloads = [...page.body.matchAll(/href="(\/reports\/needs-assessment\.(\w+)\?[^"]+)"/g)].map(m => m[2])
     expect(downloads).toEqual(['pdf', 'xlsx', 'csv', 'json'])

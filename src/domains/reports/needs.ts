@@ -12,6 +12,7 @@ import type { PartnershipProfile } from '../partnership/profile.ts'
 import { ageBand, ageBands, type Benchmark, maracPer10kFemales, monthsIn, type Period, ratePer, referralsPerFte, representation, type Representation } from './rules.ts'
 
 import type { FeedbackResults } from '../feedback/rules.ts'
+import { barChart } from './render.ts'
 import { type SafeAccommodationGroups, type SafeAccommodationSection, safeAccommodationSection } from './safeAccommodation.ts'
 
 export const NEEDS_CONTRACT = 'hearth.report.needs-assessment/1'
@@ -228,6 +229,7 @@ export function needsBody(report: NeedsAssessment, opts: NeedsHtmlOptions = {}):
   return `<h1 class="govuk-heading-l">Needs assessment<span class="govuk-caption-m">${esc(report.partnership.name)}, ${esc(report.period.label)}</span></h1>
 ${report.publication ? `<div class="govuk-inset-text" id="publication-note">Publication version: counts under ${report.suppressionThreshold} are withheld and shown as ${S}, with other counts where a withheld count could be worked out from a total.</div>` : '<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>Internal version with small numbers: not for publication.</strong></div>'}
 <p class="govuk-body" id="unit"><strong>Counting unit: ${linked ? 'unique people' : 'episodes'}.</strong> ${esc(report.unit.note)}</p>
+${barChart('chart-people', `Episodes and ${linked ? 'unique people' : 'people within each agency'} by service`, report.services.map(s => ({ label: s.service, current: s.episodes, previous: linked ? s.people : s.peopleWithinAgencies })), { current: 'Episodes', previous: linked ? 'Unique people' : 'People within each agency' })}
 ${table(linked ? 'Unique people and episodes by service' : 'Episodes by service (unique people need record linkage)', ['Service', 'Episodes', ...(linked ? ['Unique people'] : []), 'People within each agency'], [...report.services.map(s => [s.service, n(s.episodes), ...(linked ? [n(s.people)] : []), n(s.peopleWithinAgencies)]), ['All services', n(all.episodes), ...(linked ? [n(all.people)] : []), n(all.peopleWithinAgencies)]], 'people')}
 ${b(`${report.servicesUsed.unit === 'people' ? 'Unique people' : 'People within each agency'} by number of services used`, report.servicesUsed.rows, 'People')}
 ${b('Age bands (all services)', all.ageBands)}${b('Sex', all.sex)}${b('Gender identity', all.genderIdentity)}
@@ -238,6 +240,7 @@ ${table('Rates per 1,000 population aged 16+ by district', ['District', 'Episode
 ${table('Benchmarks', ['', 'Value', 'Benchmark', '% of benchmark'], [['MARAC cases per 10,000 adult females (annualised)', report.benchmarks.marac.value, report.benchmarks.marac.benchmark, report.benchmarks.marac.percentOfBenchmark], ...report.benchmarks.idvaPerFte.filter(t => t.fte !== null).map(t => [`${t.name}: referrals per FTE (annualised)`, t.value, t.benchmark, t.percentOfBenchmark])])}
 ${table('Trends: episodes per financial year', ['Year (April to March)', 'Service', 'Episodes'], report.trends.map(t => [`${t.year}/${String((Number(t.year) + 1) % 100).padStart(2, '0')}`, t.service, n(t.episodes)]))}
 <h2 class="govuk-heading-l" id="safe-accommodation">Safe accommodation: demand against supply</h2>
+${barChart('chart-safe-accommodation', 'Referrals to providers and bedspaces by accommodation type', sa.demandAndSupply.filter(r => r.type !== 'all').map(r => ({ label: r.label, current: r.referrals, previous: r.bedspaces })), { current: 'Referrals', previous: 'Bedspaces' })}
 ${table('Demand and supply by accommodation type', ['Accommodation type', 'Bedspaces', 'Referrals', 'Declined', 'Households supported', 'Occupancy %'], sa.demandAndSupply.map(r => [r.label, r.bedspaces, n(r.referrals), n(r.declined), n(r.householdsSupported), r.occupancyPercent]), 'sa-demand')}
 ${b('Referrals to providers in the period, by outcome', sa.referralOutcomes, 'Referrals')}
 ${b('Referrals declined, by the provider\'s reason', sa.declinedByReason, 'Referrals')}
