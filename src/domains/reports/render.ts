@@ -98,7 +98,7 @@ export type HtmlOptions = {
 }
 
 /** A horizontal bar chart of referrals: this quarter and the same quarter a year before. */
-export function barChart(id: string, title: string, rows: { label: string; current: number | null; previous: number | null }[], labels: { current: string; previous: string }): string {
+export function barChart(id: string, title: string, rows: { label: string; current: number | null; previous: number | null }[], labels: { current: string; previous: string }, missingPrevious = 'N/A'): string {
   const barH = 10
   const gap = 8
   const labelW = 230
@@ -108,7 +108,7 @@ export function barChart(id: string, title: string, rows: { label: string; curre
   const height = top + rows.length * rowH + 10
   const max = Math.max(1, ...rows.flatMap(r => [r.current ?? 0, r.previous ?? 0]))
   const scale = (v: number) => Math.round((v / max) * plotW)
-  const desc = rows.map(r => `${r.label}: ${r.current ?? 'not shown'} (${labels.previous}: ${r.previous ?? 'N/A'})`).join('; ')
+  const desc = rows.map(r => `${r.label}: ${r.current ?? 'not shown'} (${labels.previous}: ${r.previous ?? missingPrevious})`).join('; ')
   const bars = rows.map((r, i) => {
     const y = top + i * rowH
     const c = r.current ?? 0
@@ -117,7 +117,7 @@ export function barChart(id: string, title: string, rows: { label: string; curre
       + `<rect x="${labelW}" y="${y}" width="${scale(c)}" height="${barH}" fill="#1d70b8"/>`
       + `<text x="${labelW + scale(c) + 4}" y="${y + barH - 1}" font-size="10">${r.current === null ? SUPPRESSED : c}</text>`
       + `<rect x="${labelW}" y="${y + barH}" width="${scale(p)}" height="${barH}" fill="#b1b4b6"/>`
-      + `<text x="${labelW + scale(p) + 4}" y="${y + 2 * barH - 1}" font-size="10">${r.previous === null ? 'N/A' : p}</text></g>`
+      + `<text x="${labelW + scale(p) + 4}" y="${y + 2 * barH - 1}" font-size="10">${r.previous === null ? esc(missingPrevious) : p}</text></g>`
   }).join('')
   return `<figure class="hearth-chart govuk-!-margin-0 govuk-!-margin-bottom-4">
 <svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${labelW + plotW + 50} ${height}" width="100%" style="max-width:640px" font-family="Arial, sans-serif">
