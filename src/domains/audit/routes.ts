@@ -3,14 +3,7 @@ import { can } from '../../access/policy.ts'
 import { formErrors } from '../../web/forms.ts'
 import type { Services } from '../../web/services.ts'
 import { NotFoundError } from '../cases/service.ts'
-
-const actionLabels: Record<string, string> = {
-  CASE_VIEW: 'Opened the case record',
-  CASE_LIST_VIEW: 'Saw them in a list of cases',
-  SEALED_READ: 'Read sealed details',
-  SEALED_BREAK_GLASS: 'Read sealed details by break-glass',
-  AUDIT_VIEW: 'Looked at the audit log',
-}
+import { actionLabels } from './labels.ts'
 
 /** The audit log for administrators: recent activity, and who looked at a person's record. */
 export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
