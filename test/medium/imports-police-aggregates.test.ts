@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importPoliceAggregates } from '../../src/domains/imports/aggregates.ts'
-import { type CliContext, importCommand, mappingSaveCommand } from '../../src/domains/imports/cli.ts'
+import { type CliContext, describeImport, importCommand, mappingSaveCommand } from '../../src/domains/imports/cli.ts'
 import { identityMapping } from '../../src/domains/imports/mapping.ts'
 import { extraFixtureAgencies, fictionalProfile } from '../../src/domains/imports/testSupport.ts'
 import { loadPartnershipProfile } from '../../src/domains/partnership/service.ts'
@@ -59,6 +59,7 @@ describe(`police aggregates through hearth import on ${engineUnderTest}`, () => 
     expect(report).toContain('"4","Month","2022-13"')
     expect(report).toContain('"4","DA crimes","\'-1"') // a leading minus is neutralised like a formula
     expect(await figures()).toEqual([])
+    expect(describeImport(refused)).toMatch(/^Nothing was imported from .*police-bad\.csv for moorshire-police \(mapping version 1\)/)
 
     const good = join(dir, 'police.csv')
     writeFileSync(good, 'Local authority,Month,DA incidents,DA crimes\r\nNorthmoor,2022-04,120,45\r\nCastlebridge,2022-04,80,30\r\nUpper Dale,2022-04,40,12\r\n')

@@ -248,7 +248,11 @@ async function policeAggregatesCommand(ctx: CliContext, who: SystemActor, file: 
 export function describeImport(r: ImportCommandResult): string {
   const n = (x: number) => x.toLocaleString('en-GB')
   const lines = [
-    r.dryRun ? `Checked ${r.file} for ${r.agency} (mapping version ${r.mappingVersion}): nothing was imported.` : `Imported ${r.file} for ${r.agency} (mapping version ${r.mappingVersion}).`,
+    r.dryRun
+      ? `Checked ${r.file} for ${r.agency} (mapping version ${r.mappingVersion}): nothing was imported.`
+      : r.batchId === null && r.rowsCommitted === 0 && r.errorCount > 0
+        ? `Nothing was imported from ${r.file} for ${r.agency} (mapping version ${r.mappingVersion}): correct the errors and import it again.`
+        : `Imported ${r.file} for ${r.agency} (mapping version ${r.mappingVersion}).`,
     `  rows read          ${n(r.rowsRead)}`,
     r.dryRun ? `  rows valid         ${n(r.rowsRead - r.rowsQuarantined)}` : `  rows committed     ${n(r.rowsCommitted)}`,
     `  rows quarantined   ${n(r.rowsQuarantined)}${r.rowsQuarantined ? ` (${n(r.errorCount)} errors)` : ''}`,
