@@ -19,6 +19,8 @@ describe(`the needs assessment's safe accommodation section on ${engineUnderTest
   let report: NeedsAssessment
   let published: NeedsAssessment
   let agencyReader: NeedsAssessment
+  let managerView: NeedsAssessment
+  let commissionerView: NeedsAssessment
 
   beforeAll(async () => {
     database = await openTestDatabase()
@@ -72,6 +74,10 @@ describe(`the needs assessment's safe accommodation section on ${engineUnderTest
     published = await reports.needsAssessment(system, { ...period, publication: true })
     const manager = await factories(db).newUser(partnershipId, { agencyId: agency, roles: ['idva-manager'] })
     agencyReader = await reports.needsAssessment(manager, period)
+    const accommodationManager = await factories(db).newUser(partnershipId, { agencyId: agency, roles: ['safe-accommodation-manager'] })
+    managerView = await reports.needsAssessment(accommodationManager, period)
+    const commissioner = await factories(db).newUser(partnershipId, { agencyId: agency, roles: ['commissioner'] })
+    commissionerView = await reports.needsAssessment(commissioner, period)
   }, 180_000)
   afterAll(() => database?.drop())
 
@@ -159,5 +165,16 @@ describe(`the needs assessment's safe accommodation section on ${engineUnderTest
     const [row] = await one(sql<{ n: number }>`SELECT count(*)::int AS n FROM accommodation_search s JOIN agency a ON a.partnership_id = s.partnership_id AND a.id = s.agency_id
       WHERE s.partnership_id = ${partnershipId}::uuid AND a.code = 'cp-idva-service' AND s.searched_on BETWEEN ${period.from}::date AND ${period.to}::date`)
     expect(sa.unmetNeed.allSearches).toBe(row!.n)
+  })
+
+  it('withholds small numbers from readers as the safe accommodation pages do, and from nobody who manages places', () => {
+    expect(agencyReader.safeAccommodation.withheld).toEqual(['stays'])
+    expect(managerView.safeAccommodation.withheld).toEqual([])
+    expect(managerView.safeAccommodation).toEqual(report.safeAccommodation)
+    expect(commissionerView.safeAccommodation.withheld).toEqual(['demand', 'stays', 'unmet'])
+    // The same suppression as the publication version's safe accommodation section.
+    expect(commissionerView.safeAccommodation).toEqual({ ...published.safeAccommodation })
+    expect(commissionerView.publication).toBe(false)
+    expect(commissionerView.all).toEqual(report.all)
   })
 })

@@ -163,7 +163,10 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     const audit = await database.db.selectFrom('audit_event').where('partnership_id', '=', partnershipId).where('action', '=', 'REPORT_DRILL').select('subject_id').execute()
     expect(audit.map(a => a.subject_id)).toContain('needs-assessment/2022-04-01..2023-03-31/unmet:all')
     const report = JSON.parse((await c.get('/reports/needs-assessment.json?from=2022-04-01&to=2023-03-31')).body) as NeedsAssessment
+    // An analyst may drill, so sees unmet need exactly; referrals and stays as the accommodation pages show them to her, small numbers withheld.
     expect(report.safeAccommodation.unmetNeed.searches).toBe(2)
+    expect(report.safeAccommodation.withheld).toEqual(['demand', 'stays'])
+    expect(page.body).toContain('id="sa-withheld"')
     const csv = await c.get('/reports/needs-assessment.csv?from=2022-04-01&to=2023-03-31')
     expect(csv.headers['content-type']).toContain('text/csv')
     expect(csv.body).toContain('"safeAccommodation.unmetNeed","all","searches","Searches that found no suitable room","2"')
@@ -212,7 +215,9 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     expect(published.json().teams.find((t: { key: string }) => t.key === 'team:cpa-idva').current.referrals).toBeNull()
     const needs = await app.inject({ method: 'GET', url: '/api/v1/reports/needs-assessment?from=2022-04-01&to=2023-03-31', headers: commissioner })
     expect(needs.statusCode).toBe(200)
-    expect(needs.json()).toMatchObject({ contract: 'hearth.report.needs-assessment/1', safeAccommodation: { unmetNeed: { searches: 2 } } })
+    // A commissioner neither searches nor drills: unmet need comes with small numbers withheld, as on the safe accommodation pages.
+    expect(needs.json()).toMatchObject({ contract: 'hearth.report.needs-assessment/1', safeAccommodation: { unmetNeed: { searches: null }, withheld: ['demand', 'stays', 'unmet'] } })
+    expect(needs.json().suppressed).toContain('safeAccommodation.unmetNeed.searches')
     const part4 = await app.inject({ method: 'GET', url: '/api/v1/reports/part4/2022-23', headers: commissioner })
     expect(part4.statusCode).toBe(200)
     expect(part4.json().fields.find((f: { id: string }) => f.id === 'P4-G1')).toMatchObject({ value: null, notComputed: { reason: expect.stringMatching(/not held/) } })

@@ -183,44 +183,7 @@ export function needsForPublication(report: NeedsAssessment): NeedsAssessment {
   }
 
   // 5. Safe accommodation.
-  {
-    const sa = out.safeAccommodation
-    const cells = new Cells()
-    const columns = ['referrals', 'declined', 'householdsSupported'] as const
-    const grid = sa.demandAndSupply.map(row => columns.map(col => cells.add(row[col], () => {
-      row[col] = null
-      suppressed.add(`safeAccommodation.demandAndSupply.${row.type}.${col}`)
-    }, { protect: row.type === 'all' })))
-    columns.forEach((_, c) => cells.line(grid.map(r => r[c]!)))
-    const totalRow = grid[grid.length - 1]!
-    const breakdownLine = (rows: Breakdown, path: string, total: number) => cells.line([...rows.map(r => cells.add(r.count, () => hideRow(r, `${path}.${r.code}`))), total])
-    breakdownLine(sa.referralOutcomes, 'safeAccommodation.referralOutcomes', totalRow[0]!)
-    breakdownLine(sa.declinedByReason, 'safeAccommodation.declinedByReason', totalRow[1]!)
-    const ended = cells.add(sa.lengthOfStay.endedStays, () => {
-      sa.lengthOfStay.endedStays = null
-      sa.occupancy.movedOut = null
-      suppressed.add('safeAccommodation.lengthOfStay.endedStays')
-    }, { protect: true })
-    breakdownLine(sa.moveOn, 'safeAccommodation.moveOn', ended)
-    breakdownLine(sa.lengthOfStay.bands, 'safeAccommodation.lengthOfStay.bands', ended)
-    for (const key of ['movedIn', 'inAtEnd'] as const) {
-      cells.add(sa.occupancy[key], () => {
-        sa.occupancy[key] = null
-        suppressed.add(`safeAccommodation.occupancy.${key}`)
-      })
-    }
-    for (const key of ['searches', 'allSearches'] as const) {
-      cells.add(sa.unmetNeed[key], () => {
-        sa.unmetNeed[key] = null
-        suppressed.add(`safeAccommodation.unmetNeed.${key}`)
-      })
-    }
-    for (const list of ['reasons', 'characteristics'] as const) for (const r of sa.unmetNeed[list]) cells.add(r.count, () => hideRow(r, `safeAccommodation.unmetNeed.${list}.${r.code}`))
-    cells.hidden(t).forEach((h, i) => { if (h) cells.hideFns[i]!() })
-    // One stay's length is one household's: averages of fewer than the threshold, and the longest stay, are not published.
-    if (sa.lengthOfStay.endedStays === null || sa.lengthOfStay.endedStays < t) Object.assign(sa.lengthOfStay, { medianDays: null, meanDays: null })
-    sa.lengthOfStay.longestDays = null
-  }
+  suppressSafeAccommodation(out.safeAccommodation, t, { demand: true, stays: true, unmet: true }, suppressed)
 
   function hideRow(r: BreakdownRow, path: string) {
     r.count = null
@@ -234,6 +197,67 @@ export function needsForPublication(report: NeedsAssessment): NeedsAssessment {
   out.dataQuality = null
   out.missing = [...out.missing, 'The data quality appendix is internal: it is not in the publication version.']
   return out
+}
+
+export type SafeAccommodationParts = { demand: boolean; stays: boolean; unmet: boolean }
+
+/**
+ * Small numbers withheld in the safe accommodation section, part by part (the parts share no line, so each can
+ * be withheld alone): `demand` (referrals and declines), `stays` (households supported, moves, length of stay,
+ * move-on) and `unmet` (unmet-need searches). Used for the publication version (every part) and for readers
+ * who would see those figures withheld on the safe accommodation pages. Changes `sa` in place; adds the paths.
+ */
+export function suppressSafeAccommodation(sa: NeedsAssessment['safeAccommodation'], t: number, parts: SafeAccommodationParts, suppressed: Set<string>): void {
+  const hideRow = (r: BreakdownRow, path: string) => {
+    r.count = null
+    r.percent = null
+    r.suppressed = true
+    suppressed.add(path)
+  }
+  const cells = new Cells()
+  const columns = [...(parts.demand ? ['referrals', 'declined'] as const : []), ...(parts.stays ? ['householdsSupported'] as const : [])]
+  const grid = sa.demandAndSupply.map(row => columns.map(col => cells.add(row[col], () => {
+    row[col] = null
+    suppressed.add(`safeAccommodation.demandAndSupply.${row.type}.${col}`)
+  }, { protect: row.type === 'all' })))
+  columns.forEach((_, c) => cells.line(grid.map(r => r[c]!)))
+  const totalRow = grid[grid.length - 1]!
+  const breakdownLine = (rows: Breakdown, path: string, total: number) => cells.line([...rows.map(r => cells.add(r.count, () => hideRow(r, `${path}.${r.code}`))), total])
+  if (parts.demand) {
+    breakdownLine(sa.referralOutcomes, 'safeAccommodation.referralOutcomes', totalRow[0]!)
+    breakdownLine(sa.declinedByReason, 'safeAccommodation.declinedByReason', totalRow[1]!)
+  }
+  if (parts.stays) {
+    const ended = cells.add(sa.lengthOfStay.endedStays, () => {
+      sa.lengthOfStay.endedStays = null
+      sa.occupancy.movedOut = null
+      suppressed.add('safeAccommodation.lengthOfStay.endedStays')
+    }, { protect: true })
+    breakdownLine(sa.moveOn, 'safeAccommodation.moveOn', ended)
+    breakdownLine(sa.lengthOfStay.bands, 'safeAccommodation.lengthOfStay.bands', ended)
+    for (const key of ['movedIn', 'inAtEnd'] as const) {
+      cells.add(sa.occupancy[key], () => {
+        sa.occupancy[key] = null
+        suppressed.add(`safeAccommodation.occupancy.${key}`)
+      })
+    }
+  }
+  if (parts.unmet) {
+    for (const key of ['searches', 'allSearches'] as const) {
+      cells.add(sa.unmetNeed[key], () => {
+        sa.unmetNeed[key] = null
+        suppressed.add(`safeAccommodation.unmetNeed.${key}`)
+      })
+    }
+    for (const list of ['reasons', 'characteristics'] as const) for (const r of sa.unmetNeed[list]) cells.add(r.count, () => hideRow(r, `safeAccommodation.unmetNeed.${list}.${r.code}`))
+  }
+  cells.hidden(t).forEach((h, i) => { if (h) cells.hideFns[i]!() })
+  if (parts.stays) {
+    // One stay's length is one household's: averages of fewer than the threshold, and the longest stay, are withheld.
+    if (sa.lengthOfStay.endedStays === null || sa.lengthOfStay.endedStays < t) Object.assign(sa.lengthOfStay, { medianDays: null, meanDays: null })
+    sa.lengthOfStay.longestDays = null
+  }
+  sa.withheld = [...new Set([...sa.withheld, ...(Object.keys(parts) as (keyof SafeAccommodationParts)[]).filter(k => parts[k])])]
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -63,6 +63,12 @@ export type SafeAccommodationSection = {
   occupancy: { bedspaces: number; roomNights: number; occupiedNights: number; occupancyPercent: number | null; movedIn: number | null; movedOut: number | null; inAtEnd: number | null }
   lengthOfStay: { endedStays: number | null; medianDays: number | null; meanDays: number | null; longestDays: number | null; bands: Breakdown }
   moveOn: Breakdown
+  /**
+   * The parts shown with small numbers withheld (the publication version: all; otherwise as the safe accommodation
+   * pages withhold them from the reader): "demand" (referrals, declines), "stays" (households, moves, length of stay,
+   * move-on), "unmet" (unmet-need searches). Empty: exact figures.
+   */
+  withheld: ('demand' | 'stays' | 'unmet')[]
 }
 
 const share = (count: number, total: number) => (total > 0 ? Math.round((count / total) * 1000) / 10 : null)
@@ -122,5 +128,6 @@ export function safeAccommodationSection(groups: SafeAccommodationGroups, period
       bands: rows(stayBands.map(b => [b.code, b.label, total.stayBands[b.code]]), total.movedOut),
     },
     moveOn: rows(knownDestinations.map(d => [d, moveOnDestinationLabels[d as keyof typeof moveOnDestinationLabels] ?? d, total.destinations[d] ?? 0]), total.movedOut),
+    withheld: [],
   }
 }

@@ -25,7 +25,7 @@ import { type PartnershipProfile, parseProfile } from '../partnership/profile.ts
 import { MARAC_RETURN_CONTRACT, MARAC_RETURN_DEFINITIONS, type MaracMeetingRow, type MaracReturn, totalsOf } from './maracReturn.ts'
 import { buildPart4, type Part4Return, type Part4Rows } from './part4.ts'
 import { buildNeedsAssessment, type NeedsAssessment, type NeedsGroups, type PopulationShares } from './needs.ts'
-import { needsForPublication } from './needsPublication.ts'
+import { needsForPublication, suppressSafeAccommodation } from './needsPublication.ts'
 import type { SafeAccommodationGroups } from './safeAccommodation.ts'
 import { buildQuarterly, type GroupedCounts, type PoliceCounts, type QuarterlyReport } from './quarterly.ts'
 import { dateRange, parseFinancialYear, type Period, parseQuarter, yearBefore } from './rules.ts'
@@ -332,7 +332,20 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
       ? await withActor(db, who, tx => feedbackResults(tx, { from: period.from, to: period.to }))
       : null
     const report = buildNeedsAssessment({ profile, period, groups, populationShares: options.populationShares ?? {}, generatedAt: now().toISOString(), dataQuality: quality, survivorVoice })
-    return options.publication ? needsForPublication(report) : report
+    if (options.publication) return needsForPublication(report)
+    if (isActor(who)) {
+      // As the safe accommodation pages do: exact unmet need for those who search or may drill, exact referrals for
+      // those who search or manage places, exact stays for those who manage places; small numbers withheld otherwise.
+      const parts = {
+        demand: !can(who.roles, 'accommodation.search') && !can(who.roles, 'accommodation.manage'),
+        stays: !can(who.roles, 'accommodation.manage'),
+        unmet: !can(who.roles, 'accommodation.search') && !can(who.roles, 'report.drill'),
+      }
+      const withheld = new Set<string>()
+      suppressSafeAccommodation(report.safeAccommodation, report.suppressionThreshold, parts, withheld)
+      report.suppressed = [...withheld]
+    }
+    return report
   }
 
   /**
