@@ -211,7 +211,7 @@ describeInBrowser(`signing in and out in Chromium on ${engineUnderTest}`, () => 
 
     await nav(page).getByRole('link', { name: 'Audit log' }).click()
     await page.waitForURL(u => u.pathname === '/audit')
-    expect(await page.locator('main').textContent()).toContain('SIGN_IN')
+    expect(await page.locator('main').textContent()).toContain('Signed in')
     await checkAccessibility(page, { soft: true, label: 'audit log' })
 
     await page.goto('/audit/person')

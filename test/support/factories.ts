@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { Kysely } from 'kysely'
 import type { Actor } from '../../src/access/actor.ts'
 import type { Role } from '../../src/access/roles.ts'
 import type { DB } from '../../src/db/schema.ts'
+
+/**
+ * The small fictional profile, as a partnership's stored profile: every rule the services read (risk bands,
+ * repeat windows, engagement, suppression) is there. Sealed fields are readable by IDVAs and their managers.
+ */
+export const testProfile = (sealedReadableBy: Role[] = ['idva', 'idva-manager']) => ({
+  ...(JSON.parse(readFileSync(new URL('../../profiles/fictional-test.json', import.meta.url), 'utf8')) as Record<string, unknown>),
+  sealedFields: { readableBy: sealedReadableBy },
+})
 
 /**
  * Factories that insert rows through the owner connection, for medium tests.
@@ -21,7 +31,7 @@ export function factories(db: Kysely<DB>) {
         partnership_id: partnershipId,
         version: 1,
         profile_version: 'test',
-        profile: JSON.stringify({ sealedFields: { readableBy: ['idva', 'idva-manager'] } }),
+        profile: JSON.stringify(testProfile()),
         checksum: 'test',
         loaded_by: 'test',
       })

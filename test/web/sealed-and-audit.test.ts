@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashPassword } from '../../src/domains/auth/passwords.ts'
 import { createLogger } from '../../src/logger.ts'
 import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
-import { factories } from '../support/factories.ts'
+import { factories, testProfile } from '../support/factories.ts'
 import { client, testApp } from '../support/web.ts'
 
 const password = 'a long and sturdy passphrase'
@@ -24,7 +24,7 @@ describe(`sealed details, break-glass and the audit trail on ${engineUnderTest}`
     const p = await f.newPartnership()
     // Only IDVAs may read sealed details in this partnership; the manager must break glass.
     await database.db.updateTable('partnership_profile')
-      .set({ profile: JSON.stringify({ sealedFields: { readableBy: ['idva'] } }) })
+      .set({ profile: JSON.stringify(testProfile(['idva'])) })
       .where('partnership_id', '=', p.partnershipId).execute()
     const agency = await f.newAgency(p.partnershipId)
     const team = await f.newTeam(p.partnershipId, agency)

@@ -139,7 +139,7 @@ describe(`signing in and out on ${engineUnderTest}`, () => {
     const list = await admin.get('/admin/users')
     expect(list.statusCode).toBe(200)
     expect(list.body).toContain(users.referrer!)
-    expect((await admin.get('/audit')).body).toContain('SIGN_IN')
+    expect((await admin.get('/audit')).body).toContain('Signed in')
   })
 
   it('gives the API a bearer token and a JSON case list', async () => {
