@@ -200,27 +200,38 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const CLOCK_TICKS_PER_SECOND = 100 // Linux USER_HZ, what /proc/<pid>/stat counts in
 
 /**
- * CPU milliseconds used so far by the PostgreSQL backends serving one database: pids from pg_stat_activity,
+ * CPU milliseconds used so far by each PostgreSQL backend serving one database: pids from pg_stat_activity,
  * user + system time from /proc (the server runs on this machine). Null when /proc cannot be read.
  */
-async function postgresCpuMs(databaseName: string): Promise<number | null> {
+async function postgresCpuMs(databaseName: string): Promise<Map<number, number> | null> {
   const c = new pg.Client({ connectionString: args.postgres })
   await c.connect()
   try {
     const { rows } = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [databaseName])
-    let ticks = 0
+    const out = new Map<number, number>()
     for (const { pid } of rows) {
       try {
         // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
         const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-        ticks += Number(fields[11]) + Number(fields[12])
+        out.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND)
       } catch { return null }
     }
-    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND
+    return out
   } finally {
     await c.end()
   }
+}
+
+/**
+ * The backends' CPU between two readings: a backend in both counts its difference, one that started in between
+ * counts all of its time. One that ended in between (the pool closes idle connections) is lost, so this can
+ * undercount a little, never overcount.
+ */
+function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0
+  for (const [pid, used] of after) ms += used - (before.get(pid) ?? 0)
+  return ms
 }
 
 async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineRun> {
@@ -247,7 +258,7 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineRun> {
       const requests = Math.max(1, result.requests.total ?? 1)
       const cpu: CpuPerRequest = {
         nodeMs: (cpuAfter.node - cpuBefore.node) / requests,
-        postgresMs: cpuBefore.postgres === null || cpuAfter.postgres === null ? null : (cpuAfter.postgres - cpuBefore.postgres) / requests,
+        postgresMs: cpuBefore.postgres === null || cpuAfter.postgres === null ? null : postgresCpuBetween(cpuBefore.postgres, cpuAfter.postgres) / requests,
       }
       rows.push({ engine, scenario, result, cpu })
       await drain(ready.url)

@@ -55,7 +55,7 @@ async function main() {
     { demo: false },
   )
   const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: true }))
-  const app = await buildApp({ config, db, logger })
+  const app = await buildApp({ config, db, engine: database.engine, logger })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
 

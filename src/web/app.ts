@@ -34,6 +34,7 @@ import { riskRoutes } from '../domains/risk/routes.ts'
 import { SESSION_COOKIE } from './cookies.ts'
 import { homeRoutes } from './homeRoutes.ts'
 import { navigationFor } from './navigation.ts'
+import type { Engine } from '../db/database.ts'
 import { createServices, type Services } from './services.ts'
 import './types.ts'
 
@@ -44,6 +45,8 @@ const modules = path.join(root, 'node_modules')
 export type AppOptions = {
   config: Config
   db: Kysely<DB>
+  /** Which engine db is on; server-only tuning (prepared generic plans) is used on 'postgres' only. */
+  engine?: Engine
   logger: Logger
   clock?: Clock
   /** Sign-in attempts allowed per client address per minute (tests raise it). */
@@ -54,7 +57,7 @@ export type AppOptions = {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options
   const clock = options.clock ?? systemClock
-  const services = createServices({ db: options.db, clock, idleMinutes: config.idleTimeoutMinutes })
+  const services = createServices({ db: options.db, engine: options.engine, clock, idleMinutes: config.idleTimeoutMinutes })
 
   const app = Fastify({
     loggerInstance: options.logger,

@@ -35,7 +35,7 @@ export async function startServer(overrides: Partial<Config> = {}, io: { print: 
     }
   }
 
-  const app = await buildApp({ config, db: database.db, logger })
+  const app = await buildApp({ config, db: database.db, engine: database.engine, logger })
   await app.listen({ host: config.host, port: config.port })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port

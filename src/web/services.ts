@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.ts'
+import type { Engine } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 import { createAccommodationService } from '../domains/accommodation/service.ts'
 import { createAuditService } from '../domains/audit/queries.ts'
@@ -15,7 +16,7 @@ import { createReferralService } from '../domains/referrals/service.ts'
 import { createRiskService } from '../domains/risk/service.ts'
 
 /** The application's services, built once over one database and handed to every route. */
-export function createServices(deps: { db: Kysely<DB>; clock: Clock; idleMinutes: number }) {
+export function createServices(deps: { db: Kysely<DB>; engine?: Engine | undefined; clock: Clock; idleMinutes: number }) {
   const { db, clock } = deps
   const profiles = createProfileCache(db)
   return {
@@ -24,7 +25,7 @@ export function createServices(deps: { db: Kysely<DB>; clock: Clock; idleMinutes
     profiles,
     auth: createAuthService({ db, clock, idleMinutes: deps.idleMinutes, mayReadSealed: profiles.mayReadSealed }),
     users: createUserAdminService({ db }),
-    cases: createCaseService({ db }),
+    cases: createCaseService({ db, engine: deps.engine }),
     audit: createAuditService({ db }),
     referrals: createReferralService({ db, clock, profiles }),
     casework: createCaseworkService({ db, clock, profiles }),

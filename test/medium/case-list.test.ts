@@ -36,7 +36,7 @@ describe(`case list pages on ${engineUnderTest}`, () => {
       if (status) q = q.where('status', '=', status)
       return (await q.select('id').orderBy('opened_on', 'desc').orderBy('id').execute()).map(r => r.id)
     }
-    const cases = createCaseService({ db: database.db })
+    const cases = createCaseService({ db: database.db, engine: database.engine })
     for (const status of [undefined, 'closed' as const]) {
       const all = await expected(status)
       const pages = Math.ceil(all.length / 3)

@@ -19,6 +19,7 @@ export async function testApp(
   return buildApp({
     config,
     db: database.db,
+    engine: database.engine,
     logger: options.logger ?? createLogger('silent'),
     clock: options.clock ?? (() => new Date()),
     signInRateLimit: options.signInRateLimit ?? 1000,

@@ -26,16 +26,17 @@ export type CaseListRow = {
  * When the caller knows the total (it counts first), a page in the second half is read from the other end of the
  * index, so no page walks more than half of the cases.
  */
-export async function casePage(db: Db, partnershipId: string, page: { offset: number; limit: number; status?: string | undefined; total?: number }) {
+export async function casePage(db: Db, partnershipId: string, page: { offset: number; limit: number; status?: string | undefined; total?: number; genericPlan?: boolean }) {
   const limit = Math.trunc(page.limit)
   const fromEnd = page.total !== undefined && page.offset > page.total / 2 && page.offset < page.total
   // From the end: the page's rows are the `take` oldest after skipping the `skip` oldest.
   const take = fromEnd ? Math.min(limit, page.total! - page.offset) : limit
   const skip = fromEnd ? Math.max(0, page.total! - page.offset - limit) : page.offset
-  // The plan does not depend on the values (partnership, offset): use the prepared statement's generic plan rather
-  // than planning row-level security again for every page (about 6 ms of server CPU a request otherwise). On a
-  // server connection only; local to the transaction.
-  await sql`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(db)
+  // On a server, where statements are prepared (src/db/preparedStatements.ts): the plan does not depend on the
+  // values (partnership, offset), so use the prepared statement's generic plan rather than planning row-level
+  // security again for every page (about 6 ms of server CPU a request otherwise). Local to the transaction.
+  // Not on PGlite, whose statements are not kept: a generic plan there is planned every time and is worse.
+  if (page.genericPlan) await sql`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(db)
   const rows = await db
     .with('page', qb => {
       let ids = qb.selectFrom('support_case').where('partnership_id', '=', partnershipId)

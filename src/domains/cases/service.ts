@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Actor } from '../../access/actor.ts'
+import type { Engine } from '../../db/database.ts'
 import type { DB } from '../../db/schema.ts'
 import { withActor } from '../../db/scope.ts'
 import { recordAudit } from '../audit/service.ts'
@@ -13,7 +14,7 @@ export class NotFoundError extends Error {
   }
 }
 
-export function createCaseService(deps: { db: Kysely<DB> }) {
+export function createCaseService(deps: { db: Kysely<DB>; engine?: Engine | undefined }) {
   const { db } = deps
   return {
     /** A page of the cases the actor may see. The people shown are recorded in the audit log. */
@@ -23,7 +24,7 @@ export function createCaseService(deps: { db: Kysely<DB> }) {
       return withActor(db, actor, async tx => {
         // Counted first, so that a page in the second half can be read from the other end of the index.
         const total = await repo.caseCount(tx, actor.partnershipId, options.status)
-        const rows = await repo.casePage(tx, actor.partnershipId, { offset: (page - 1) * pageSize, limit: pageSize, status: options.status, total })
+        const rows = await repo.casePage(tx, actor.partnershipId, { offset: (page - 1) * pageSize, limit: pageSize, status: options.status, total, genericPlan: deps.engine === 'postgres' })
         if (rows.length > 0) {
           await recordAudit(tx, actor, {
             action: 'CASE_LIST_VIEW',
