@@ -13,7 +13,7 @@ import { createImportService } from '../src/domains/imports/service.ts'
 import { loadPartnershipProfile } from '../src/domains/partnership/service.ts'
 import { buildQ1Fixture, toCsv } from '../test/fixtures/reports/q1.ts'
 import { axeContextOptions, checkAccessibility, describeInBrowser, launchBrowser, startTestServer, type TestServer } from '../test/support/browser.ts'
-import { engineUnderTest } from '../test/support/database.ts'
+import { engineUnderTest, isRequired } from '../test/support/database.ts'
 import { factories } from '../test/support/factories.ts'
 
 /**
@@ -103,6 +103,7 @@ describeInBrowser(`the quarterly report in Chromium on ${engineUnderTest}`, () =
       expect(text).toMatch(/IDVA referrals \(all\)\s+696\s+76%\s+21%\s+645/)
       expect(text).toMatch(/A8 IDVA \(Cambridgeshire\)\s+47\s+66%\s+13%\s+46/)
     } else {
+      if (isRequired('pdftotext')) throw new Error(`pdftotext not found (apt-get install -y poppler-utils), and HEARTH_CI_REQUIRE=${process.env.HEARTH_CI_REQUIRE} requires it`)
       console.warn('pdftotext not found (apt-get install -y poppler-utils): the PDF text was not checked')
       writeFileSync(join(dir, 'skipped'), '')
     }

@@ -46,6 +46,6 @@ export async function openTestDatabase(options: { migrate?: boolean } = {}): Pro
  * CI sets HEARTH_CI_REQUIRE (e.g. "postgres,chromium"): a test needing a missing dependency then fails
  * instead of skipping, so a green run always means the required tiers ran.
  */
-export function isRequired(dependency: 'postgres' | 'chromium'): boolean {
+export function isRequired(dependency: 'postgres' | 'chromium' | 'pdftotext'): boolean {
   return (process.env.HEARTH_CI_REQUIRE ?? '').split(',').includes(dependency)
 }
