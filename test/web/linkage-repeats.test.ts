@@ -1,43 +1,30 @@
 import { randomUUID } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createLinkageService } from '../../src/domains/linkage/service.ts'
-import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
-import { client, testApp, testClock } from '../support/web.ts'
-import { apiAs, cambridgeshire, password, referralBody } from './referral-setup.ts'
+import { engineUnderTest } from '../support/database.ts'
+import { client } from '../support/web.ts'
+import { apiAs, password, referralBody, journeyApp } from './referral-setup.ts'
 
 /**
  * The referral and case pages say WHY a referral is a repeat when the earlier referral was imported by an
  * agency: which agency, when; never the imported record's identifiers or anything else about it.
  */
 describe(`repeat explanations on the referral and case pages on ${engineUnderTest}`, () => {
-  let database: TestDatabase
-  let app: FastifyInstance
-  let setup: Awaited<ReturnType<typeof cambridgeshire>>
-  const clock = testClock(new Date('2026-12-02T09:00:00Z'))
+  const env = journeyApp('2026-12-02T09:00:00Z')
 
-  beforeAll(async () => {
-    database = await openTestDatabase()
-    setup = await cambridgeshire(database)
-    app = await testApp(database, { clock })
-  })
-  afterAll(async () => {
-    await app?.close()
-    await database.drop()
-  })
 
   it('names the agency and date of the imported episode that makes it an IDVA and a MARAC repeat', async () => {
-    const db = database.db
-    const pid = setup.partnershipId
+    const db = env.database.db
+    const pid = env.setup.partnershipId
     const victim = { givenName: 'Natalia', familyName: 'Kaminska', dateOfBirth: '1988-08-08', postcode: 'PE2 7QQ', sex: 'female' }
     const perpetrator = { givenName: 'Piotr', familyName: 'Kaminski', dateOfBirth: '1986-01-01', sex: 'male', postcode: 'PE2 7QQ' }
-    const police = await apiAs(app, setup.users.police.email)
+    const police = await apiAs(env.app, env.setup.users.police.email)
     const created = await police('POST', '/api/v1/referrals', referralBody({ yes: 4, referralDate: '2026-01-15', victim, perpetrator }), { 'idempotency-key': 'web-repeat-1' })
     expect(created.statusCode, created.body).toBe(201)
     const first = created.json()
 
     // Cambridge Women's Aid's imported IDVA and MARAC records of the same woman (spelt "Natalja Kamińska").
-    const agency = setup.agencies.get('cambridge-womens-aid')!
+    const agency = env.setup.agencies.get('cambridge-womens-aid')!
     const batch = randomUUID()
     const row = { person_ref: 'CWA-SECRET-REF', given_name: 'Natalja', family_name: 'Kamińska', date_of_birth: '1988-08-08', postcode: 'PE2 7QQ', sex: 'female', perpetrator_ref: 'CWA-PERP-REF' }
     await db.insertInto('service_episode').values([
@@ -45,11 +32,11 @@ describe(`repeat explanations on the referral and case pages on ${engineUnderTes
       { ...row, record_id: 'CWA-REC-2', service: 'marac', referral_date: '2026-07-10' },
       { record_id: 'CWA-REC-3', person_ref: 'CWA-PERP-REF', given_name: 'Piotr', family_name: 'Kaminski', date_of_birth: '1986-01-01', postcode: 'PE2 7QQ', sex: 'male', service: 'outreach', referral_date: '2026-07-07' },
     ].map(r => ({ ...r, partnership_id: pid, agency_id: agency, batch_id: batch, is_synthetic: true })) as never).execute()
-    await createLinkageService({ db, clock }).run({ label: 'cli:test', partnershipId: pid })
+    await createLinkageService({ db, clock: env.clock }).run({ label: 'cli:test', partnershipId: pid })
 
     // December: the police refer her again, linking her and him to the people they referred in January.
-    const people = await client(app)
-    await people.signIn(setup.users.police.email, password)
+    const people = await client(env.app)
+    await people.signIn(env.setup.users.police.email, password)
     const january = await people.get(`/referrals/${first.referralId}`)
     expect(january.statusCode).toBe(200)
     const persons = await db.selectFrom('referral').where('id', '=', first.referralId).select(['victim_id', 'perpetrator_id']).executeTakeFirstOrThrow()
@@ -71,8 +58,8 @@ describe(`repeat explanations on the referral and case pages on ${engineUnderTes
     for (const secret of ['CWA-SECRET-REF', 'CWA-PERP-REF', 'CWA-REC-1', 'Natalja', 'Kamińska']) expect(page.body).not.toContain(secret)
 
     // The IDVA manager's case page says the same.
-    const manager = await client(app)
-    await manager.signIn(setup.users.manager.email, password)
+    const manager = await client(env.app)
+    await manager.signIn(env.setup.users.manager.email, password)
     const caseRow = await db.selectFrom('support_case').where('referral_id', '=', outcome.referralId).select('id').executeTakeFirstOrThrow()
     const casePage = await manager.get(`/cases/${caseRow.id}`)
     expect(casePage.statusCode).toBe(200)
@@ -81,8 +68,8 @@ describe(`repeat explanations on the referral and case pages on ${engineUnderTes
     for (const secret of ['CWA-SECRET-REF', 'CWA-PERP-REF', 'Natalja']) expect(casePage.body).not.toContain(secret)
 
     // And the MARAC coordinator's case page, for the repeat that put it on the agenda.
-    const coordinator = await client(app)
-    await coordinator.signIn(setup.users.coordinator.email, password)
+    const coordinator = await client(env.app)
+    await coordinator.signIn(env.setup.users.coordinator.email, password)
     const maracCase = await db.selectFrom('marac_case').where('referral_id', '=', outcome.referralId).select(['id', 'is_repeat']).executeTakeFirstOrThrow()
     expect(maracCase.is_repeat).toBe(true)
     const maracPage = await coordinator.get(`/marac/cases/${maracCase.id}`)
@@ -93,7 +80,7 @@ describe(`repeat explanations on the referral and case pages on ${engineUnderTes
   })
 
   it('answers possible matches on the API with the linkage probability and what agrees and differs', async () => {
-    const police = await apiAs(app, setup.users.police.email)
+    const police = await apiAs(env.app, env.setup.users.police.email)
     const response = await police('POST', '/api/v1/people/possible-matches', { givenName: 'Natalja', familyName: 'Kamińska', dateOfBirth: '1988-08-08', postcode: 'PE2 7ZZ' })
     expect(response.statusCode).toBe(200)
     const [best] = response.json().matches

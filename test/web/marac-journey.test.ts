@@ -1,29 +1,15 @@
-import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
-import { client, testApp, testClock } from '../support/web.ts'
-import { apiAs, cambridgeshire, hidden, password, referralBody } from './referral-setup.ts'
+import { describe, expect, it } from 'vitest'
+import { engineUnderTest } from '../support/database.ts'
+import { client } from '../support/web.ts'
+import { apiAs, hidden, password, referralBody, journeyApp } from './referral-setup.ts'
 
 describe(`MARAC journeys on ${engineUnderTest}`, () => {
-  let database: TestDatabase
-  let app: FastifyInstance
-  let setup: Awaited<ReturnType<typeof cambridgeshire>>
   // Thursday 20 August 2026: the next meeting (Monday, Wednesday, Friday) is Friday 21 August.
-  const clock = testClock(new Date('2026-08-20T09:00:00Z'))
+  const env = journeyApp('2026-08-20T09:00:00Z')
   let first: { referralId: string; victimId: string; perpetratorId: string; maracCaseId: string }
 
-  beforeAll(async () => {
-    database = await openTestDatabase()
-    setup = await cambridgeshire(database)
-    app = await testApp(database, { clock })
-  })
-  afterAll(async () => {
-    await app?.close()
-    await database.drop()
-  })
-
   it('journey 1: a police referral with 18 yes answers is high risk, MARAC-eligible and on the next meeting’s agenda', async () => {
-    const police = await apiAs(app, setup.users.police.email)
+    const police = await apiAs(env.app, env.setup.users.police.email)
     const response = await police('POST', '/api/v1/referrals', referralBody({ yes: 18, referralDate: '2026-08-20', victim: { givenName: 'Alina' } }), { 'idempotency-key': 'marac-journey-first' })
     expect(response.statusCode).toBe(201)
     const outcome = response.json()
@@ -32,8 +18,8 @@ describe(`MARAC journeys on ${engineUnderTest}`, () => {
     expect(retried.statusCode).toBe(200)
     expect(retried.json().referralId).toBe(outcome.referralId)
 
-    const coordinator = client(app)
-    await coordinator.signIn(setup.users.coordinator.email, password)
+    const coordinator = client(env.app)
+    await coordinator.signIn(env.setup.users.coordinator.email, password)
     const overview = await coordinator.get('/marac')
     expect(overview.statusCode).toBe(200)
     expect(overview.body).toContain('href="/marac/meetings/2026-08-21"')
@@ -45,13 +31,13 @@ describe(`MARAC journeys on ${engineUnderTest}`, () => {
   })
 
   it('journey 3: the coordinator records actions for two agencies; each representative sees only its own', async () => {
-    const coordinator = client(app)
-    await coordinator.signIn(setup.users.coordinator.email, password)
+    const coordinator = client(env.app)
+    await coordinator.signIn(env.setup.users.coordinator.email, password)
     const page = await coordinator.get(`/marac/cases/${first.maracCaseId}`)
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('DASH score 18 meets the MARAC threshold of 17')
-    const police = setup.agencies.get('cambridgeshire-constabulary')!
-    const health = setup.agencies.get('cpft')!
+    const police = env.setup.agencies.get('cambridgeshire-constabulary')!
+    const health = env.setup.agencies.get('cpft')!
     const missing = await coordinator.post(`/marac/cases/${first.maracCaseId}/actions`, { form: 'action', ownerAgencyId: '', description: '' })
     expect(missing.statusCode).toBe(400)
     expect(missing.body).toContain('href="#ownerAgencyId">Select the agency that owns the action')
@@ -61,8 +47,8 @@ describe(`MARAC journeys on ${engineUnderTest}`, () => {
     expect(all.body).toContain('Flag the address')
     expect(all.body).toContain('GP to see the victim alone')
 
-    const policeRep = client(app)
-    await policeRep.signIn(setup.users.policeRep.email, password)
+    const policeRep = client(env.app)
+    await policeRep.signIn(env.setup.users.policeRep.email, password)
     const policeActions = await policeRep.get('/marac/actions')
     expect(policeActions.body).toContain('Flag the address')
     expect(policeActions.body).not.toContain('GP to see the victim alone')
@@ -71,8 +57,8 @@ describe(`MARAC journeys on ${engineUnderTest}`, () => {
     expect(policeCase.statusCode).toBe(200)
     expect(policeCase.body).not.toContain('GP to see the victim alone')
 
-    const healthRep = client(app)
-    await healthRep.signIn(setup.users.healthRep.email, password)
+    const healthRep = client(env.app)
+    await healthRep.signIn(env.setup.users.healthRep.email, password)
     const healthActions = await healthRep.get('/marac/actions')
     expect(healthActions.body).toContain('GP to see the victim alone')
     expect(healthActions.body).not.toContain('Flag the address')
@@ -80,8 +66,8 @@ describe(`MARAC journeys on ${engineUnderTest}`, () => {
     expect(healthAgenda.body).toContain('Alina Nowak-Synthetic')
 
     // An agency with no part in the case sees neither the case nor its actions, even by id.
-    const childrenRep = client(app)
-    await childrenRep.signIn(setup.users.childrenRep.email, password)
+    const childrenRep = client(env.app)
+    await childrenRep.signIn(env.setup.users.childrenRep.email, password)
     expect((await childrenRep.get(`/marac/cases/${first.maracCaseId}`)).statusCode).toBe(404)
     expect((await childrenRep.get('/marac/meetings/2026-08-21')).body).not.toContain('Alina')
     // Representatives never reach IDVA casework.
@@ -96,13 +82,13 @@ describe(`MARAC journeys on ${engineUnderTest}`, () => {
   })
 
   it('journey 4: a second referral for the same victim and perpetrator three months later is an IDVA and a MARAC repeat', async () => {
-    clock.advanceMinutes(92 * 24 * 60) // 20 November 2026
-    const police = client(app)
-    await police.signIn(setup.users.police.email, password)
-    const matches = await (await apiAs(app, setup.users.police.email))('POST', '/api/v1/people/possible-matches', { givenName: 'Alina', familyName: 'Nowak-Synthetic', dateOfBirth: '1990-05-17' })
+    env.clock.advanceMinutes(92 * 24 * 60) // 20 November 2026
+    const police = client(env.app)
+    await police.signIn(env.setup.users.police.email, password)
+    const matches = await (await apiAs(env.app, env.setup.users.police.email))('POST', '/api/v1/people/possible-matches', { givenName: 'Alina', familyName: 'Nowak-Synthetic', dateOfBirth: '1990-05-17' })
     expect(matches.json().matches.map((m: { id: string }) => m.id)).toContain(first.victimId)
 
-    const api = await apiAs(app, setup.users.police.email)
+    const api = await apiAs(env.app, env.setup.users.police.email)
     const second = await api('POST', '/api/v1/referrals', referralBody({
       yes: 4, referralDate: '2026-11-20', victim: { givenName: 'Alina', linkToPersonId: first.victimId }, perpetrator: { linkToPersonId: first.perpetratorId },
     }), { 'idempotency-key': 'marac-journey-second' })
@@ -116,8 +102,8 @@ describe(`MARAC journeys on ${engineUnderTest}`, () => {
     const page = await police.get(`/referrals/${outcome.referralId}`)
     expect(page.body).toContain('IDVA repeat')
     expect(page.body).toContain('MARAC repeat')
-    const coordinator = client(app)
-    await coordinator.signIn(setup.users.coordinator.email, password)
+    const coordinator = client(env.app)
+    await coordinator.signIn(env.setup.users.coordinator.email, password)
     const agenda = await coordinator.get(`/marac/meetings/${outcome.marac.meetingDate}`)
     expect(agenda.body).toContain('Alina Nowak-Synthetic')
     expect(agenda.body).toContain('Repeat')
@@ -130,7 +116,7 @@ describe(`MARAC journeys on ${engineUnderTest}`, () => {
   })
 
   it('journey 5: a score of 15 dated in 2019 is MARAC-eligible, the same score in 2021 is not', async () => {
-    const api = await apiAs(app, setup.users.police.email)
+    const api = await apiAs(env.app, env.setup.users.police.email)
     const in2019 = await api('POST', '/api/v1/referrals', referralBody({ yes: 15, referralDate: '2019-06-03', victim: { givenName: 'Bea' } }), { 'idempotency-key': 'journey-5-2019' })
     const in2021 = await api('POST', '/api/v1/referrals', referralBody({ yes: 15, referralDate: '2021-06-03', victim: { givenName: 'Cara' } }), { 'idempotency-key': 'journey-5-2021' })
     expect(in2019.json().marac).toMatchObject({ eligible: true, threshold: 14 })
@@ -140,12 +126,12 @@ describe(`MARAC journeys on ${engineUnderTest}`, () => {
   })
 
   it('refuses a referral without an Idempotency-Key, and explains a bad body field by field', async () => {
-    const api = await apiAs(app, setup.users.police.email)
+    const api = await apiAs(env.app, env.setup.users.police.email)
     expect((await api('POST', '/api/v1/referrals', referralBody({ yes: 1, referralDate: '2026-11-20' }))).statusCode).toBe(400)
     const bad = await api('POST', '/api/v1/referrals', { ...referralBody({ yes: 1, referralDate: '2026-11-20' }), details: { referralDate: '2026-02-30', referralSource: 'police', consent: 'not-given', lawfulBasis: 'consent' } }, { 'idempotency-key': 'bad-body-1' })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().problems.map((p: { field: string }) => p.field)).toEqual(expect.arrayContaining(['details.referralDate', 'details.lawfulBasis']))
-    const openapi = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json()
+    const openapi = (await env.app.inject({ method: 'GET', url: '/api/openapi.json' })).json()
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/v1/referrals', '/api/v1/marac/actions', '/api/v1/cases/{id}/allocation']))
   })
 })

@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { dashQuestionCodes } from '../../src/domains/risk/dash.ts'
-import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
-import { client, testApp, testClock } from '../support/web.ts'
-import { cambridgeshire, password } from './referral-setup.ts'
+import { engineUnderTest } from '../support/database.ts'
+import { client } from '../support/web.ts'
+import { password, journeyApp } from './referral-setup.ts'
 
 /** The DASH page's fields with the first `yes` questions answered yes. */
 const dashForm = (yes: number, date: [string, string, string]) => ({
@@ -13,24 +12,12 @@ const dashForm = (yes: number, date: [string, string, string]) => ({
 })
 
 describe(`the referral question pages on ${engineUnderTest}`, () => {
-  let database: TestDatabase
-  let app: FastifyInstance
-  let setup: Awaited<ReturnType<typeof cambridgeshire>>
-  const clock = testClock(new Date('2026-11-22T09:00:00Z'))
+  const env = journeyApp('2026-11-22T09:00:00Z')
 
-  beforeAll(async () => {
-    database = await openTestDatabase()
-    setup = await cambridgeshire(database)
-    app = await testApp(database, { clock })
-  })
-  afterAll(async () => {
-    await app?.close()
-    await database.drop()
-  })
 
   it('takes a police referral through every page to check your answers, and submits it once', async () => {
-    const c = client(app)
-    await c.signIn(setup.users.police.email, password)
+    const c = client(env.app)
+    await c.signIn(env.setup.users.police.email, password)
     const list = await c.get('/referrals')
     expect(list.statusCode).toBe(200)
     const start = await c.post('/referrals/new', {})
@@ -107,28 +94,28 @@ describe(`the referral question pages on ${engineUnderTest}`, () => {
     expect(done.body).toContain('Amy, born 4 March 2019, lives in the household')
     // The safe contact is sealed: written, but not shown to a referrer, whose role the profile does not name.
     expect(done.body).not.toContain('07700 900123')
-    const sealed = await database.db.selectFrom('sealed_detail').where('kind', '=', 'safe-contact').select('value').execute()
+    const sealed = await env.database.db.selectFrom('sealed_detail').where('kind', '=', 'safe-contact').select('value').execute()
     expect(sealed.map(s => (s.value as { safeNumber: string }).safeNumber)).toEqual(['07700 900123'])
-    const count = await database.db.selectFrom('referral').where('partnership_id', '=', setup.partnershipId).select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const count = await env.database.db.selectFrom('referral').where('partnership_id', '=', env.setup.partnershipId).select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     expect(Number(count.n)).toBe(1)
   })
 
   it('deletes a user’s drafts left untouched for 14 days when they start another', async () => {
-    const c = client(app)
-    await c.signIn(setup.users.health.email, password)
+    const c = client(env.app)
+    await c.signIn(env.setup.users.health.email, password)
     const old = (await c.post('/referrals/new', {})).headers.location!.split('/')[3]!
-    clock.advanceMinutes(15 * 24 * 60)
-    await c.signIn(setup.users.health.email, password)
+    env.clock.advanceMinutes(15 * 24 * 60)
+    await c.signIn(env.setup.users.health.email, password)
     const fresh = (await c.post('/referrals/new', {})).headers.location!.split('/')[3]!
-    const left = await database.db.selectFrom('referral_draft').where('user_id', '=', setup.users.health.userId).select('id').execute()
+    const left = await env.database.db.selectFrom('referral_draft').where('user_id', '=', env.setup.users.health.userId).select('id').execute()
     expect(left.map(d => d.id)).toEqual([fresh])
     expect(old).not.toBe(fresh)
-    clock.advanceMinutes(-15 * 24 * 60)
+    env.clock.advanceMinutes(-15 * 24 * 60)
   })
 
   it('offers the people already known as possible matches, and links the ones chosen', async () => {
-    const c = client(app)
-    await c.signIn(setup.users.police.email, password)
+    const c = client(env.app)
+    await c.signIn(env.setup.users.police.email, password)
     const base = (await c.post('/referrals/new', {})).headers.location!.replace(/\/victim$/, '')
     await c.get(`${base}/victim`)
     const victim = await c.post(`${base}/victim`, { givenName: 'Joana', familyName: 'Synthetic', 'dateOfBirth-day': '17', 'dateOfBirth-month': '5', 'dateOfBirth-year': '1990', postcode: 'CB1 2AB' })
@@ -150,7 +137,7 @@ describe(`the referral question pages on ${engineUnderTest}`, () => {
     const check = await c.get(`${base}/check`)
     expect(check.body).toContain('Linked to Joanna Synthetic')
     expect(check.body).toContain('(linked to Mark Synthetic)')
-    const answers = await database.db.selectFrom('referral_draft').where('id', '=', base.split('/').pop()!).select('answers').executeTakeFirstOrThrow()
+    const answers = await env.database.db.selectFrom('referral_draft').where('id', '=', base.split('/').pop()!).select('answers').executeTakeFirstOrThrow()
     const draft = answers.answers as { victimMatch: { linkToPersonId: string } }
     expect(draft.victimMatch.linkToPersonId).toBe(known)
   })

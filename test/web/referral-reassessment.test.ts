@@ -1,34 +1,21 @@
-import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { dashQuestionCodes } from '../../src/domains/risk/dash.ts'
-import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
-import { client, testApp, testClock } from '../support/web.ts'
-import { apiAs, cambridgeshire, password, referralBody } from './referral-setup.ts'
+import { engineUnderTest } from '../support/database.ts'
+import { client } from '../support/web.ts'
+import { apiAs, password, referralBody, journeyApp } from './referral-setup.ts'
 
 describe(`DASH re-assessment and agenda building on ${engineUnderTest}`, () => {
-  let database: TestDatabase
-  let app: FastifyInstance
-  let setup: Awaited<ReturnType<typeof cambridgeshire>>
-  const clock = testClock(new Date('2026-11-22T09:00:00Z'))
+  const env = journeyApp('2026-11-22T09:00:00Z')
 
-  beforeAll(async () => {
-    database = await openTestDatabase()
-    setup = await cambridgeshire(database)
-    app = await testApp(database, { clock })
-  })
-  afterAll(async () => {
-    await app?.close()
-    await database.drop()
-  })
 
   it('keeps re-assessments as history; professional judgement makes the case eligible, and the coordinator lists it', async () => {
-    const api = await apiAs(app, setup.users.police.email)
+    const api = await apiAs(env.app, env.setup.users.police.email)
     const submitted = await api('POST', '/api/v1/referrals', referralBody({ yes: 8, referralDate: '2026-11-10', victim: { givenName: 'Dana' } }), { 'idempotency-key': 'reassess-1' })
     const referralId = submitted.json().referralId as string
     expect(submitted.json()).toMatchObject({ riskLevel: 'medium', marac: { eligible: false } })
 
-    const police = client(app)
-    await police.signIn(setup.users.police.email, password)
+    const police = client(env.app)
+    await police.signIn(env.setup.users.police.email, password)
     const form = await police.get(`/referrals/${referralId}/risk/new`)
     expect(form.statusCode).toBe(200)
     const answers = Object.fromEntries(dashQuestionCodes.map((code, i) => [`answer-${code}`, i < 9 ? 'yes' : 'no']))
@@ -47,8 +34,8 @@ describe(`DASH re-assessment and agenda building on ${engineUnderTest}`, () => {
     const page = await police.get(`/referrals/${referralId}`)
     expect((page.body.match(/\/risk\/[0-9a-f-]{36}"/g) ?? []).length).toBe(2)
 
-    const coordinator = client(app)
-    await coordinator.signIn(setup.users.coordinator.email, password)
+    const coordinator = client(env.app)
+    await coordinator.signIn(env.setup.users.coordinator.email, password)
     const overview = await coordinator.get('/marac')
     expect(overview.body).toContain('Dana Nowak-Synthetic')
     const listed = await coordinator.post(`/marac/referrals/${referralId}/list`, { meetingDate: '2026-11-25' })

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll } from 'vitest'
 import type { Actor } from '../../src/access/actor.ts'
 import type { Role } from '../../src/access/roles.ts'
 import { hashPassword } from '../../src/domains/auth/passwords.ts'
@@ -6,7 +8,9 @@ import { loadPartnershipProfile } from '../../src/domains/partnership/service.ts
 import { dashQuestionCodes, type DashAnswers } from '../../src/domains/risk/dash.ts'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../src/db/schema.ts'
+import { openTestDatabase, type TestDatabase } from '../support/database.ts'
 import { factories } from '../support/factories.ts'
+import { testApp, testClock } from '../support/web.ts'
 
 export const password = 'correct horse battery staple'
 
@@ -89,3 +93,26 @@ export async function apiAs(app: import('fastify').FastifyInstance, email: strin
 
 /** The value of a hidden input on a page. */
 export const hidden = (body: string, name: string): string => new RegExp(`name="${name}" value="([^"]*)"`).exec(body)?.[1] ?? ''
+
+/**
+ * For one describe block: a test database with the Cambridgeshire & Peterborough profile and its journey users,
+ * and the app on a test clock set to `at`. Read its fields inside tests (they are set in beforeAll).
+ */
+export function journeyApp(at: string) {
+  const env = { clock: testClock(new Date(at)) } as {
+    database: TestDatabase
+    app: FastifyInstance
+    setup: Awaited<ReturnType<typeof cambridgeshire>>
+    clock: ReturnType<typeof testClock>
+  }
+  beforeAll(async () => {
+    env.database = await openTestDatabase()
+    env.setup = await cambridgeshire(env.database)
+    env.app = await testApp(env.database, { clock: env.clock })
+  })
+  afterAll(async () => {
+    await env.app?.close()
+    await env.database?.drop()
+  })
+  return env
+}
