@@ -11,6 +11,16 @@ export type ScopeOptions = {
 }
 
 /**
+ * The database role an actor's transactions run as. Both are subject to row-level security; only
+ * hearth_app_identified may read imported episodes' names, dates of birth and postcodes (column privileges,
+ * migration 202611300520), and only those who import or review record linkage get it.
+ */
+export function applicationRole(actor: Pick<Actor, 'roles'>): 'hearth_app' | 'hearth_app_identified' {
+  const scopes = scopesFor(actor.roles) as Record<string, string | undefined>
+  return scopes['import.run'] || scopes['linkage.review'] ? 'hearth_app_identified' : 'hearth_app'
+}
+
+/**
  * Runs fn in a transaction as the application role, with the actor's partnership, identity and
  * permission scopes set for row-level security. Everything a request does to personal data goes
  * through here; repositories are handed the transaction, never the unscoped connection.
@@ -33,7 +43,7 @@ export async function withActor<T>(
       ...Object.entries(scopesFor(actor.roles)).map(([permission, scope]): [string, string] => [`scope.${permission}`, scope]),
     ]
     // One round trip: the role (as SET LOCAL ROLE would) and every setting, all local to the transaction.
-    await sql`SELECT set_config('role', 'hearth_app', true), ${sql.join(settings.map(([name, value]) => sql`set_config(${'hearth.' + name}, ${value}, true)`))}`.execute(tx)
+    await sql`SELECT set_config('role', ${applicationRole(actor)}, true), ${sql.join(settings.map(([name, value]) => sql`set_config(${'hearth.' + name}, ${value}, true)`))}`.execute(tx)
     return fn(tx)
   })
 }

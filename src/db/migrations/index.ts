@@ -23,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '202611300400-therapy-housing-approaches': await import('./202611300400-therapy-housing-approaches.ts'),
   '202611300500-rls-settings-once': await import('./202611300500-rls-settings-once.ts'),
   '202611300510-case-page-index': await import('./202611300510-case-page-index.ts'),
+  '202611300520-episode-identifiers': await import('./202611300520-episode-identifiers.ts'),
 }

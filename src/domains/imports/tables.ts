@@ -119,6 +119,12 @@ export type StagedField =
   | 'household_type' | 'children_count' | 'employment_status' | 'support_needs'
 
 export interface ServiceEpisodeTable extends EpisodeColumns {
+  /** Generated (migration 202611300520): readable by readers of figures, unlike the identifiers themselves. */
+  age_at_referral: ColumnType<number | null, never, never>
+  given_name_recorded: ColumnType<string | null, never, never>
+  family_name_recorded: ColumnType<string | null, never, never>
+  date_of_birth_recorded: ColumnType<string | null, never, never>
+  postcode_recorded: ColumnType<string | null, never, never>
   partnership_id: string
   agency_id: string
   batch_id: string

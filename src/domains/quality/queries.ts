@@ -27,19 +27,24 @@ export interface Period {
 const inPeriod = (p: Period, alias = 'e') =>
   sql`${sql.ref(`${alias}.partnership_id`)} = ${p.partnershipId}::uuid AND ${sql.ref(`${alias}.referral_date`)} BETWEEN ${p.from}::date AND ${p.to}::date`
 
+/** Imported episodes' identifiers, readable only by importers and linkage reviewers (migration 202611300520). */
+const IDENTIFIER_COLUMNS = new Set(['given_name', 'family_name', 'date_of_birth', 'postcode'])
+
 /** Episodes per agency in the period, and blank / not-known / declined counts for every standard field. */
 export async function fieldCounts(db: Kysely<DB>, p: Period): Promise<{ agencies: { agencyId: string; rows: number }[]; counts: FieldCountsInput[] }> {
   const aggregates: string[] = []
   storedColumns.forEach((c, i) => {
-    const blank = c.unknownColumn ? `${c.column} IS NULL AND ${c.unknownColumn} IS NULL` : `${c.column} IS NULL`
+    // Identifiers are not readable by every reader (column privileges): whether one was recorded is.
+    const column = IDENTIFIER_COLUMNS.has(c.column) ? `${c.column}_recorded` : c.column
+    const blank = c.unknownColumn ? `${column} IS NULL AND ${c.unknownColumn} IS NULL` : `${column} IS NULL`
     const equals = (code: string) =>
       !c.def.unknownAllowed
         ? 'false'
         : c.unknownColumn
           ? `${c.unknownColumn} = '${code}'`
           : c.type === 'text[]'
-            ? `${c.column} = ARRAY['${code}']::text[]`
-            : `${c.column} = '${code}'`
+            ? `${column} = ARRAY['${code}']::text[]`
+            : `${column} = '${code}'`
     aggregates.push(
       `count(*) FILTER (WHERE ${blank})::int AS c${i}_b`,
       `count(*) FILTER (WHERE ${equals('not-known')})::int AS c${i}_k`,
@@ -145,7 +150,7 @@ export async function teams(db: Kysely<DB>, p: Period, profile: PartnershipProfi
     n: number
   }>`
     SELECT e.agency_id, e.team, ${open} AS team_open,
-      coalesce(e.age, date_part('year', age(e.referral_date, e.date_of_birth))::int) AS age,
+      coalesce(e.age, e.age_at_referral) AS age,
       e.sex, e.gender_identity, e.nationality, e.ethnicity, e.risk_level, e.district, e.referral_source,
       EXISTS (SELECT 1 FROM unnest(coalesce(e.support_needs, '{}'::text[]) || coalesce(e.disability, '{}'::text[])) AS x(code)
               WHERE x.code NOT IN ('none', 'not-known', 'declined')) AS additional_needs,
@@ -170,20 +175,17 @@ export async function teams(db: Kysely<DB>, p: Period, profile: PartnershipProfi
   }))
 }
 
-/** Episodes with a name and date of birth, and how many of them another agency also has (exact match). */
-export async function linkage(db: Kysely<DB>, p: Period): Promise<LinkageInput[]> {
+/**
+ * Episodes with a name and date of birth, and how many of them another agency also has (exact match). The names
+ * are compared by a security-definer function that returns counts only, for the agencies the reader may report
+ * on: readers of figures may not read names (migration 202611300520).
+ */
+export async function linkage(db: Kysely<DB>, p: Period, options: { owner?: boolean } = {}): Promise<LinkageInput[]> {
+  // The CLI, on the owner connection, has no actor: it reports on the whole partnership (local to its transaction).
+  if (options.owner) {
+    await sql`SELECT set_config('hearth.partnership_id', ${p.partnershipId}, true), set_config('hearth.scope.report.read', 'partnership', true)`.execute(db)
+  }
   const result = await sql<{ agency_id: string; linkable: number; linked: number }>`
-    WITH keyed AS (
-      SELECT e.agency_id, lower(btrim(e.given_name)) AS g, lower(btrim(e.family_name)) AS f, e.date_of_birth AS d, e.referral_date
-      FROM service_episode e
-      WHERE e.partnership_id = ${p.partnershipId}::uuid
-        AND e.given_name IS NOT NULL AND e.family_name IS NOT NULL AND e.date_of_birth IS NOT NULL
-    ), people AS (
-      SELECT g, f, d, count(DISTINCT agency_id) AS agencies FROM keyed GROUP BY g, f, d
-    )
-    SELECT k.agency_id, count(*)::int AS linkable, count(*) FILTER (WHERE people.agencies > 1)::int AS linked
-    FROM keyed k JOIN people ON people.g = k.g AND people.f = k.f AND people.d = k.d
-    WHERE k.referral_date BETWEEN ${p.from}::date AND ${p.to}::date
-    GROUP BY k.agency_id`.execute(db)
+    SELECT agency_id, linkable, linked FROM hearth_quality_shared_people(${p.from}::date, ${p.to}::date)`.execute(db)
   return result.rows.map((r) => ({ agencyId: r.agency_id, linkable: Number(r.linkable), linked: Number(r.linked) }))
 }

@@ -59,7 +59,7 @@ export function createQualityService(deps: { db: Kysely<DB>; now?: () => Date })
         riskDash: profile ? await q.riskDash(tx, period, profile) : [],
         children: await q.children(tx, period),
         teams: profile ? await q.teams(tx, period, profile) : [],
-        linkage: await q.linkage(tx, period),
+        linkage: await q.linkage(tx, period, { owner: !('roles' in who) }),
         profile,
       }
       const result = buildQualityReport(input)
