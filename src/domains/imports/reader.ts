@@ -402,7 +402,10 @@ async function openXlsxFrom(bytes: ByteSource, options: ReaderOptions): Promise<
       const model = (workbook as unknown as { model?: { sheets?: { name: string }[] } }).model
       const firstName = model?.sheets?.[0]?.name
       const name = (sheet as unknown as { name?: string }).name
-      if (firstName !== undefined && name !== undefined && name !== firstName) continue
+      // Skip a sheet only when the workbook is known to have several and this is not the first. The streaming
+      // reader may emit a sheet before it has read the workbook's list of sheets, and then a sheet's name can be
+      // a default that differs from the list's: with one sheet, that must never mean "skip the only sheet".
+      if ((model?.sheets?.length ?? 0) > 1 && firstName !== undefined && name !== undefined && name !== firstName) continue
       sheetName = name
       for await (const row of sheet) {
         const values = row.values as unknown[]
