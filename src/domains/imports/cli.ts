@@ -27,6 +27,9 @@ import { importPoliceAggregates } from './aggregates.ts'
 import { csvRow } from './csvSafe.ts'
 import { ImportFileError } from './errors.ts'
 import { type ImportPhaseProgress, createImportService } from './service.ts'
+import { openTable } from './reader.ts'
+import { ENCODED_COLUMNS } from '../linkage/clk.ts'
+import { importEncodedFile } from '../linkage/encodedFile.ts'
 
 export interface CliContext {
   readonly db: Kysely<DB>
@@ -145,6 +148,8 @@ export async function importCommand(ctx: CliContext, file: string, options: Impo
   const who = await system(ctx, options.partnership)
   const mapping = options.mapping ? await readJson(options.mapping, 'The mapping') : undefined
   if (dataset === 'police-aggregates') return policeAggregatesCommand(ctx, who, file, options, mapping, started)
+  // A file from `hearth encode` (names replaced by keyed encodings) goes in with its encodings for linkage.
+  if (!options.dryRun && (await isEncodedFile(resolve(file), mapping))) return encodedCommand(ctx, who, file, options, mapping, started)
   const service = createImportService({ db: ctx.db, engine: ctx.engine })
   const progress = progressDisplay(ctx.progressStream)
   const reportPath = options.errors ?? defaultErrorReport(file)
@@ -213,6 +218,41 @@ export async function importCommand(ctx: CliContext, file: string, options: Impo
     }
   } finally {
     progress.stop()
+  }
+}
+
+/** Whether a file carries the encoded columns `hearth encode` writes (read from its header row only). */
+async function isEncodedFile(path: string, mapping: unknown): Promise<boolean> {
+  const m = (mapping ?? {}) as { encoding?: 'utf-8' | 'windows-1252'; delimiter?: string; headerRow?: number }
+  const table = await openTable(path, { encoding: m.encoding, delimiter: m.delimiter, headerRow: m.headerRow })
+  try {
+    return ENCODED_COLUMNS.filter(c => c !== 'link_clk').every(c => table.headers.includes(c))
+  } finally {
+    await table.close()
+  }
+}
+
+async function encodedCommand(ctx: CliContext, who: SystemActor, file: string, options: ImportOptions, mapping: unknown, started: number): Promise<ImportCommandResult> {
+  const r = await importEncodedFile(ctx.db, who, {
+    source: resolve(file), fileName: basename(file), agencyCode: options.agency, synthetic: options.synthetic ?? false,
+    ...(mapping !== undefined ? { mapping } : {}),
+  })
+  const batch = await ctx.db.selectFrom('import_batch').where('partnership_id', '=', who.partnershipId).where('id', '=', r.batchId)
+    .select(['mapping_version', 'rows_read', 'error_count']).executeTakeFirst()
+  return {
+    file,
+    agency: options.agency,
+    dryRun: false,
+    batchId: r.batchId,
+    mappingVersion: batch?.mapping_version ?? 0,
+    rowsRead: batch?.rows_read ?? r.rowsCommitted + r.rowsQuarantined,
+    rowsCommitted: r.rowsCommitted,
+    rowsQuarantined: r.rowsQuarantined,
+    errorCount: batch?.error_count ?? 0,
+    errorReport: null,
+    unmappedValues: [],
+    warnings: [`An encoded file: the encodings of ${r.encodings.toLocaleString('en-GB')} people are kept for linkage (hearth link --mode encoded).`],
+    seconds: Math.round(performance.now() - started) / 1000,
   }
 }
 
