@@ -67,7 +67,10 @@ describe(`background commit of a big import on ${engineUnderTest}`, () => {
     throw new Error('the import did not complete')
   }
 
-  it.runIf(engineUnderTest === 'postgres')('shows the progress while the import runs, then the result', async () => {
+  // PostgreSQL only (CI's second pass): PGlite has one connection, so a page cannot read the progress while the
+  // commit holds it. Not defined on PGlite, rather than shown as skipped.
+  const onServer = engineUnderTest === 'postgres' ? it : undefined
+  onServer?.('shows the progress while the import runs, then the result', async () => {
     const c = client(app)
     await c.signIn(email, password)
     const id = await staged(c)
