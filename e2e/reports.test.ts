@@ -150,6 +150,14 @@ describeInBrowser(`the quarterly report in Chromium on ${engineUnderTest}`, () =
     expect(await page.locator('#records').textContent()).toContain('Woman with a son of 15')
     await checkAccessibility(page, { label: 'needs assessment drill-down' })
 
+    // From a characteristic figure (male episodes) to the episodes it counts.
+    await page.goto('/reports/needs-assessment?from=2022-04-01&to=2023-03-31')
+    const male = page.locator('main a[href*="figure=episodes%3Asex%3Amale"]')
+    const count = (await male.textContent())!.trim()
+    await Promise.all([page.waitForURL(/needs-assessment\/drill\?/), male.click()])
+    expect(await page.locator('#drill-count').textContent()).toContain(`${count} episode`)
+    await checkAccessibility(page, { label: 'needs assessment drill-down to episodes' })
+
     await page.goto('/reports/needs-assessment?from=2022-04-01&to=2023-03-31&publication=1')
     expect(await page.locator('#publication-note').isVisible()).toBe(true)
     expect(await page.locator('main a[href*="/drill?"]').count()).toBe(0)

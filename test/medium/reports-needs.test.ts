@@ -4,7 +4,9 @@ import { createImportService } from '../../src/domains/imports/service.ts'
 import { loadPartnershipProfile } from '../../src/domains/partnership/service.ts'
 import { needsAssessmentCommand } from '../../src/domains/reports/cli.ts'
 import type { NeedsAssessment } from '../../src/domains/reports/needs.ts'
+import { createReportService } from '../../src/domains/reports/service.ts'
 import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
+import { factories } from '../support/factories.ts'
 
 const profile = JSON.parse(readFileSync(new URL('../../profiles/cambridgeshire-peterborough.json', import.meta.url), 'utf8'))
 
@@ -108,5 +110,30 @@ describe(`the needs assessment on ${engineUnderTest}`, () => {
     expect(pub.all.ethnicity.find(e => e.code === 'white-gypsy-irish-traveller')).toMatchObject({ count: null, shareOfKnown: null, ratio: null })
     expect(pub.suppressed).toContain('all.ethnicity.white-gypsy-irish-traveller')
     expect(pub.dataQuality).toBeNull()
+  })
+
+  it('drills from every characteristic figure to exactly the episodes it counts, for an analyst only', async () => {
+    const partnershipId = (await database.db.selectFrom('partnership').select('partnership_id').executeTakeFirstOrThrow()).partnership_id
+    const agencyId = (await database.db.selectFrom('agency').where('code', '=', 'cp-idva-service').select('id').executeTakeFirstOrThrow()).id
+    const f = factories(database.db)
+    const analyst = await f.newUser(partnershipId, { agencyId, roles: ['analyst'] })
+    const commissioner = await f.newUser(partnershipId, { agencyId, roles: ['commissioner'] })
+    const reports = createReportService({ db: database.db })
+    const period = { from: '2021-04-01', to: '2022-03-31' }
+    const tables = { age: report.all.ageBands, sex: report.all.sex, disability: report.all.disability, children: report.all.children, ethnicity: report.all.ethnicity }
+    let checked = 0
+    for (const [dimension, rows] of Object.entries(tables)) {
+      for (const row of rows as { code: string; count: number | null }[]) {
+        if (!row.count) continue
+        const drill = await reports.needsDrill(analyst, { ...period, figure: `episodes:${dimension}:${row.code}` })
+        expect(drill.kind).toBe('episodes')
+        expect(drill.count, `${dimension} ${row.code}`).toBe(row.count)
+        expect(new Set(drill.episodes.map(e => e.recordId)).size).toBe(row.count)
+        checked += row.count
+      }
+    }
+    expect(checked).toBe(5 * 100) // every episode, once in each of the five tables
+    await expect(reports.needsDrill(commissioner, { ...period, figure: 'episodes:sex:male' })).rejects.toThrow(/not the records/)
+    await expect(reports.needsDrill(analyst, { ...period, figure: 'episodes:given-name:x' })).rejects.toThrow(/no figure/)
   })
 })

@@ -138,6 +138,23 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     expect(page.body).toContain('Survivor voice: anonymous feedback responses')
     expect(Object.fromEntries(json.services.map((s: { service: string; episodes: number }) => [s.service, s.episodes]))).toEqual({ idva: 696, marac: 261 })
     expect((await c.get('/reports/needs-assessment?from=2023-04-01&to=2022-03-31')).statusCode).toBe(400)
+    // A commissioner sees the figures, and no figure links to records.
+    expect(page.body).not.toContain('/reports/needs-assessment/drill')
+    expect((await c.get('/reports/needs-assessment/drill?from=2022-04-01&to=2023-03-31&figure=episodes%3Asex%3Amale')).statusCode).toBe(404)
+  })
+
+  it('drills from a characteristic figure of the needs assessment to its episodes, for an analyst', async () => {
+    const c = await signedIn('analyst')
+    const page = await c.get('/reports/needs-assessment?from=2022-04-01&to=2023-03-31')
+    const report = JSON.parse((await c.get('/reports/needs-assessment.json?from=2022-04-01&to=2023-03-31')).body) as NeedsAssessment
+    const male = report.all.sex.find(r => r.code === 'male')!
+    expect(male.count).toBeGreaterThan(0)
+    const link = new RegExp(`href="(/reports/needs-assessment/drill\\?[^"]*figure=episodes%3Asex%3Amale)">${male.count}<`).exec(page.body)
+    expect(link).not.toBeNull()
+    const drill = await c.get(link![1]!.replaceAll('&amp;', '&'))
+    expect(drill.statusCode).toBe(200)
+    expect(drill.body).toContain('Episodes: sex: Male')
+    expect(drill.body).toContain(`${male.count} episodes`)
   })
 
   it('shows the needs assessment\'s safe accommodation and people, with downloads, and drills from unmet need to the searches', async () => {

@@ -106,6 +106,23 @@ function breakdown(groups: readonly NeedsEpisodeGroup[], key: (g: NeedsEpisodeGr
 
 const coded = (v: string | null) => v ?? 'not-recorded'
 
+/**
+ * How each characteristic table of the needs assessment files an episode: one code per episode. The tables and
+ * the drill-down to their records use the same functions, so a figure and its records cannot disagree.
+ */
+export const needsDimensions = {
+  age: (g: NeedsEpisodeGroup) => ageBand(g.age),
+  sex: (g: NeedsEpisodeGroup) => coded(g.sex),
+  'gender-identity': (g: NeedsEpisodeGroup) => coded(g.gender_identity),
+  ethnicity: (g: NeedsEpisodeGroup) => coded(g.ethnicity),
+  disability: (g: NeedsEpisodeGroup) => (g.disability_blank ? 'not-recorded' : g.disabilities >= 2 ? 'multiple' : g.disabilities === 1 ? 'one' : g.disability_unknown ? 'not-known-or-declined' : 'none'),
+  'sexual-orientation': (g: NeedsEpisodeGroup) => coded(g.sexual_orientation),
+  nrpf: (g: NeedsEpisodeGroup) => coded(g.nrpf),
+  children: (g: NeedsEpisodeGroup) => (g.children_count === null ? 'not-known' : g.children_count >= 3 ? '3+' : String(g.children_count)),
+} as const
+export type NeedsDimension = keyof typeof needsDimensions
+export const isNeedsDimension = (d: string): d is NeedsDimension => Object.hasOwn(needsDimensions, d)
+
 const emptySafeAccommodation: SafeAccommodationGroups = { referrals: [], declined: [], searches: 0, unmetSearches: [], units: [], stays: [] }
 
 /** The definitions printed as footnotes (and in every download). */
@@ -125,7 +142,7 @@ export function needsDefinitions(linked: boolean): NeedsAssessment['definitions'
 
 function section(service: string, groups: readonly NeedsEpisodeGroup[], shares: PopulationShares, people: number, linked: number | null): ServiceSection {
   const episodes = groups.reduce((s, g) => s + g.episodes, 0)
-  const eth = breakdown(groups, g => coded(g.ethnicity), 'ethnicity')
+  const eth = breakdown(groups, needsDimensions.ethnicity, 'ethnicity')
   const known = eth.filter(e => !['not-known', 'declined', 'not-recorded'].includes(e.code)).reduce((s, e) => s + (e.count ?? 0), 0)
   const ethnicityCodes = new Set([...eth.map(e => e.code), ...Object.keys(shares)])
   const ethnicity: EthnicityRow[] = [...ethnicityCodes].map(code => {
@@ -142,15 +159,15 @@ function section(service: string, groups: readonly NeedsEpisodeGroup[], shares: 
     service, episodes,
     peopleWithinAgencies: people,
     people: linked,
-    ageBands: breakdown(groups, g => ageBand(g.age), null, ageBands),
-    sex: breakdown(groups, g => coded(g.sex), 'sex'),
-    genderIdentity: breakdown(groups, g => coded(g.gender_identity), 'gender_identity'),
+    ageBands: breakdown(groups, needsDimensions.age, null, ageBands),
+    sex: breakdown(groups, needsDimensions.sex, 'sex'),
+    genderIdentity: breakdown(groups, needsDimensions['gender-identity'], 'gender_identity'),
     trans: breakdown(groups, g => coded(g.trans), null),
     ethnicity,
-    disability: breakdown(groups, g => (g.disability_blank ? 'not-recorded' : g.disabilities >= 2 ? 'multiple' : g.disabilities === 1 ? 'one' : g.disability_unknown ? 'not-known-or-declined' : 'none'), null, ['none', 'one', 'multiple', 'not-known-or-declined', 'not-recorded']),
-    sexualOrientation: breakdown(groups, g => coded(g.sexual_orientation), 'sexual_orientation'),
-    nrpf: breakdown(groups, g => coded(g.nrpf), null),
-    children: breakdown(groups, g => (g.children_count === null ? 'not-known' : g.children_count >= 3 ? '3+' : String(g.children_count)), null, ['0', '1', '2', '3+', 'not-known']),
+    disability: breakdown(groups, needsDimensions.disability, null, ['none', 'one', 'multiple', 'not-known-or-declined', 'not-recorded']),
+    sexualOrientation: breakdown(groups, needsDimensions['sexual-orientation'], 'sexual_orientation'),
+    nrpf: breakdown(groups, needsDimensions.nrpf, null),
+    children: breakdown(groups, needsDimensions.children, null, ['0', '1', '2', '3+', 'not-known']),
   }
 }
 
@@ -208,7 +225,10 @@ export function buildNeedsAssessment(input: { profile: PartnershipProfile; perio
 const esc = (value: unknown): string => String(value ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 export type NeedsHtmlOptions = {
-  /** When given, the unmet-need figures link to the searches behind them: drillHref("unmet:all" | "unmet:<reason>"). Only for permitted users, never in publication. */
+  /**
+   * When given, figures link to the records behind them: drillHref("unmet:all" | "unmet:<reason>") for the searches,
+   * drillHref("episodes:<dimension>:<code>") for the characteristic tables. Only for permitted users, never in publication.
+   */
   drillHref?: (figure: string) => string
 }
 
@@ -232,10 +252,10 @@ ${report.publication ? `<div class="govuk-inset-text" id="publication-note">Publ
 ${barChart('chart-people', `Episodes and ${linked ? 'unique people' : 'people within each agency'} by service`, report.services.map(s => ({ label: s.service, current: s.episodes, previous: linked ? s.people : s.peopleWithinAgencies })), { current: 'Episodes', previous: linked ? 'Unique people' : 'People within each agency' }, S)}
 ${table(linked ? 'Unique people and episodes by service' : 'Episodes by service (unique people need record linkage)', ['Service', 'Episodes', ...(linked ? ['Unique people'] : []), 'People within each agency'], [...report.services.map(s => [s.service, n(s.episodes), ...(linked ? [n(s.people)] : []), n(s.peopleWithinAgencies)]), ['All services', n(all.episodes), ...(linked ? [n(all.people)] : []), n(all.peopleWithinAgencies)]], 'people')}
 ${b(`${report.servicesUsed.unit === 'people' ? 'Unique people' : 'People within each agency'} by number of services used`, report.servicesUsed.rows, 'People')}
-${b('Age bands (all services)', all.ageBands)}${b('Sex', all.sex)}${b('Gender identity', all.genderIdentity)}
-${table('Ethnicity against the population', ['Ethnicity', 'Episodes', '% of known', 'Population %', 'Representation ratio', 'Flag'], all.ethnicity.map(e => [e.label, show(e.count, e.suppressed), e.shareOfKnown, e.populationShare === null ? null : Math.round(e.populationShare * 1000) / 10, e.ratio, e.flag]))}
+${b('Age bands (all services)', all.ageBands, 'Episodes', 'episodes:age')}${b('Sex', all.sex, 'Episodes', 'episodes:sex')}${b('Gender identity', all.genderIdentity, 'Episodes', 'episodes:gender-identity')}
+${table('Ethnicity against the population', ['Ethnicity', 'Episodes', '% of known', 'Population %', 'Representation ratio', 'Flag'], all.ethnicity.map(e => [e.label, e.suppressed ? S : link(`episodes:ethnicity:${e.code}`, e.count), e.shareOfKnown, e.populationShare === null ? null : Math.round(e.populationShare * 1000) / 10, e.ratio, e.flag]))}
 <p class="govuk-body">${esc(report.representationNote)}</p>
-${b('Disability', all.disability)}${b('Sexual orientation', all.sexualOrientation)}${b('No recourse to public funds', all.nrpf)}${b('Children', all.children)}
+${b('Disability', all.disability, 'Episodes', 'episodes:disability')}${b('Sexual orientation', all.sexualOrientation, 'Episodes', 'episodes:sexual-orientation')}${b('No recourse to public funds', all.nrpf, 'Episodes', 'episodes:nrpf')}${b('Children', all.children, 'Episodes', 'episodes:children')}
 ${table('Rates per 1,000 population aged 16+ by district', ['District', 'Episodes', 'Population 16+', 'Per 1,000'], report.ratesByDistrict.map(r => [r.name, n(r.episodes), r.population16plus, r.per1000]))}
 ${table('Benchmarks', ['', 'Value', 'Benchmark', '% of benchmark'], [['MARAC cases per 10,000 adult females (annualised)', report.benchmarks.marac.value, report.benchmarks.marac.benchmark, report.benchmarks.marac.percentOfBenchmark], ...report.benchmarks.idvaPerFte.filter(t => t.fte !== null).map(t => [`${t.name}: referrals per FTE (annualised)`, t.value, t.benchmark, t.percentOfBenchmark])])}
 ${table('Trends: episodes per financial year', ['Year (April to March)', 'Service', 'Episodes'], report.trends.map(t => [`${t.year}/${String((Number(t.year) + 1) % 100).padStart(2, '0')}`, t.service, n(t.episodes)]))}

@@ -18,6 +18,13 @@ import { maracReturnBody, part4Body } from './returnsHtml.ts'
 import { csvRow } from '../imports/csvSafe.ts'
 import { quarterlyBody, quarterlyCsv, quarterlyHtml, quarterlyXlsx } from './render.ts'
 import { parseQuarter } from './rules.ts'
+import { labelOf } from '../../standard/codeLists.ts'
+
+/** The characteristic tables of the needs assessment, as a drill page names them. */
+const episodeDimensionLabels: Record<string, string> = {
+  age: 'age band', sex: 'sex', 'gender-identity': 'gender identity', ethnicity: 'ethnicity', disability: 'disability',
+  'sexual-orientation': 'sexual orientation', nrpf: 'no recourse to public funds', children: 'children',
+}
 import { createReportService, type DrillMeasure, ReportError } from './service.ts'
 
 const measures: DrillMeasure[] = ['referrals', 'engaged', 'repeats', 'male', 'disability', 'lgbt']
@@ -108,10 +115,17 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     if (!isoDate.test(from) || !isoDate.test(to) || !query.figure) throw new NotFoundError()
     try {
       const result = await reports.needsDrill(actor, { from, to, figure: query.figure })
+      const back = `/reports/needs-assessment?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`
+      if (result.kind === 'episodes') {
+        const [, dimension, code] = query.figure.split(':') as [string, string, string]
+        const field = ({ sex: 'sex', 'gender-identity': 'gender_identity', ethnicity: 'ethnicity', 'sexual-orientation': 'sexual_orientation' } as const)[dimension as 'sex']
+        const heading = `Episodes: ${episodeDimensionLabels[dimension] ?? dimension}: ${(field && labelOf(field, code)) || code}`
+        return reply.view('reports/views/needs-episodes-drill.njk', { title: heading, heading, result, back })
+      }
       const reason = query.figure.slice('unmet:'.length)
       const heading = reason === 'all' ? 'Searches that found no suitable room' : `Searches that found no suitable room, where units were ruled out for: ${reasonCodeLabels[reason as ReasonCode] ?? reason}`
       const labels = result.searches.map(s => ({ ...s, reasons: s.reasonCodes.map(c => reasonCodeLabels[c as ReasonCode] ?? c).join(', ') }))
-      return reply.view('reports/views/needs-drill.njk', { title: heading, heading, result, searches: labels, back: `/reports/needs-assessment?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}#safe-accommodation` })
+      return reply.view('reports/views/needs-drill.njk', { title: heading, heading, result, searches: labels, back: `${back}#safe-accommodation` })
     } catch (error) {
       if (error instanceof ReportError && (error.code === 'invalid-figure' || error.code === 'invalid-period')) throw new NotFoundError()
       throw error

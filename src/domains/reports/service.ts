@@ -24,7 +24,7 @@ import { createQualityService } from '../quality/service.ts'
 import { type PartnershipProfile, parseProfile } from '../partnership/profile.ts'
 import { MARAC_RETURN_CONTRACT, MARAC_RETURN_DEFINITIONS, type MaracMeetingRow, type MaracReturn, totalsOf } from './maracReturn.ts'
 import { buildPart4, type Part4Return, type Part4Rows } from './part4.ts'
-import { buildNeedsAssessment, type NeedsAssessment, type NeedsGroups, type PopulationShares } from './needs.ts'
+import { buildNeedsAssessment, isNeedsDimension, type NeedsAssessment, needsDimensions, type NeedsEpisodeGroup, type NeedsGroups, type PopulationShares } from './needs.ts'
 import { needsForPublication, suppressSafeAccommodation } from './needsPublication.ts'
 import type { SafeAccommodationGroups } from './safeAccommodation.ts'
 import { buildQuarterly, type GroupedCounts, type PoliceCounts, type QuarterlyReport } from './quarterly.ts'
@@ -63,7 +63,10 @@ export type DrillResult = { row: string; measure: DrillMeasure; which: 'current'
 
 export type NeedsDrillResult = {
   figure: string; period: Period; count: number; truncated: boolean
+  /** "searches" for the unmet-need figures, "episodes" for the characteristic tables. */
+  kind: 'searches' | 'episodes'
   searches: { id: string; searchedOn: string; agency: string; householdSummary: string; reasonCodes: string[] }[]
+  episodes: { agency: string; recordId: string; service: string; referralDate: string }[]
 }
 
 export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) {
@@ -361,6 +364,8 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     } catch (error) {
       throw new ReportError('invalid-period', (error as Error).message)
     }
+    const byCharacteristic = /^episodes:([a-z-]+):([a-z0-9+-]+)$/.exec(options.figure)
+    if (byCharacteristic) return episodeDrill(who, period, options.figure, byCharacteristic[1]!, byCharacteristic[2]!, options.limit ?? 1000)
     const match = /^unmet:([a-z0-9-]+)$/.exec(options.figure)
     if (!match) throw new ReportError('invalid-figure', `There is no figure "${options.figure}" in the needs assessment.`)
     const reason = match[1] === 'all' ? null : match[1]!
@@ -378,8 +383,39 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
       })
       const count = rows.rows[0]?.total ?? 0
       return {
-        figure: options.figure, period, count, truncated: count > rows.rows.length,
+        figure: options.figure, period, count, truncated: count > rows.rows.length, kind: 'searches', episodes: [],
         searches: rows.rows.map(r => ({ id: r.id, searchedOn: r.searched_on, agency: r.agency, householdSummary: r.household_summary, reasonCodes: r.reason_codes })),
+      }
+    })
+  }
+
+  /**
+   * The episodes behind a characteristic table's figure ("episodes:<dimension>:<code>", all services): read as the
+   * user (row-level security) and filed by the same function the table uses (needsDimensions), so the records are
+   * exactly those counted. Agency, record id, service and date only: never a name. Audited (REPORT_DRILL).
+   */
+  async function episodeDrill(who: Actor, period: Period, figure: string, dimension: string, code: string, limit: number): Promise<NeedsDrillResult> {
+    if (!isNeedsDimension(dimension)) throw new ReportError('invalid-figure', `There is no figure "${figure}" in the needs assessment.`)
+    const fileUnder = needsDimensions[dimension]
+    return withActor(db, who, async tx => {
+      const rows = await sql<NeedsEpisodeGroup & { agency: string; record_id: string; referral_date: string }>`
+        SELECT a.code AS agency, e.record_id, to_char(e.referral_date, 'YYYY-MM-DD') AS referral_date,
+               e.service, e.district, e.team, e.sex, e.gender_identity, e.trans, e.ethnicity, e.sexual_orientation, e.nrpf,
+               e.age_at_referral AS age,
+               coalesce(cardinality(array_remove(array_remove(array_remove(e.disability, 'none'), 'not-known'), 'declined')), 0)::int AS disabilities,
+               e.disability IS NULL AS disability_blank, 'not-known' = ANY(coalesce(e.disability, '{}')) OR 'declined' = ANY(coalesce(e.disability, '{}')) AS disability_unknown,
+               e.children_count, 1 AS episodes
+          FROM service_episode e JOIN agency a ON a.partnership_id = e.partnership_id AND a.id = e.agency_id
+         WHERE e.partnership_id = ${who.partnershipId}::uuid AND e.referral_date BETWEEN ${period.from}::date AND ${period.to}::date
+         ORDER BY e.referral_date, a.code, e.record_id`.execute(tx)
+      const matching = rows.rows.filter(r => fileUnder(r) === code)
+      await recordAudit(tx, who, {
+        action: 'REPORT_DRILL', subjectType: 'report', subjectId: `needs-assessment/${period.from}..${period.to}/${figure}`,
+        details: { report: 'needs-assessment', from: period.from, to: period.to, figure, records: Math.min(limit, matching.length) },
+      })
+      return {
+        figure, period, count: matching.length, truncated: matching.length > limit, kind: 'episodes', searches: [],
+        episodes: matching.slice(0, limit).map(r => ({ agency: r.agency, recordId: r.record_id, service: r.service ?? 'not-recorded', referralDate: r.referral_date })),
       }
     })
   }
