@@ -32,6 +32,16 @@ export function repeatCondition(profile: PartnershipProfile, from: string, to: s
 
 const unknownRef = sql`('', 'not-known', 'declined')`
 
+/** The columns of an imported IDVA referral (alias e), as both relations below select them. */
+const importedColumns = sql`'imported' AS source, 'imported:' || e.agency_id::text || ':' || e.record_id AS key, e.record_id, e.agency_id,
+           e.referral_date AS d, e.team, e.district,
+           e.person_ref AS victim,
+           CASE WHEN coalesce(e.perpetrator_ref, '') IN ${unknownRef} THEN NULL ELSE e.perpetrator_ref END AS perp,
+           e.engaged = 'yes' AS engaged,
+           e.sex = 'male' AS male,
+           coalesce(cardinality(array_remove(array_remove(array_remove(e.disability, 'none'), 'not-known'), 'declined')), 0) > 0 AS disabled,
+           (e.sexual_orientation IN ('gay-lesbian', 'bisexual') OR e.trans = 'yes' OR e.gender_identity = 'non-binary') AS lgbt`
+
 /**
  * The relation `ep` (one row per IDVA referral in [from, to], with the columns below) as a CTE body.
  * key: 'imported:<agency id>:<record_id>' or 'app:<support case id>'.
@@ -40,14 +50,7 @@ export function idvaEpisodes(w: EpisodeWindow): RawBuilder<unknown> {
   const agencyImported = w.agencyId ? sql`AND e.agency_id = ${w.agencyId}::uuid` : sql``
   const agencyApp = w.agencyId ? sql`AND sc.agency_id = ${w.agencyId}::uuid` : sql``
   return sql`
-    SELECT 'imported' AS source, 'imported:' || e.agency_id::text || ':' || e.record_id AS key, e.record_id, e.agency_id,
-           e.referral_date AS d, e.team, e.district,
-           e.person_ref AS victim,
-           CASE WHEN coalesce(e.perpetrator_ref, '') IN ${unknownRef} THEN NULL ELSE e.perpetrator_ref END AS perp,
-           e.engaged = 'yes' AS engaged,
-           e.sex = 'male' AS male,
-           coalesce(cardinality(array_remove(array_remove(array_remove(e.disability, 'none'), 'not-known'), 'declined')), 0) > 0 AS disabled,
-           (e.sexual_orientation IN ('gay-lesbian', 'bisexual') OR e.trans = 'yes' OR e.gender_identity = 'non-binary') AS lgbt
+    SELECT ${importedColumns}
       FROM service_episode e
      WHERE e.partnership_id = ${w.partnershipId}::uuid AND e.service = 'idva'
        AND e.referral_date BETWEEN ${w.from}::date AND ${w.to}::date ${agencyImported}
@@ -79,14 +82,7 @@ export function flaggedEpisodes(w: { partnershipId: string; agencyId?: string | 
   const agencyImported = w.agencyId ? sql`AND e.agency_id = ${w.agencyId}::uuid` : sql``
   const agencyApp = w.agencyId ? sql`AND sc.agency_id = ${w.agencyId}::uuid` : sql``
   return sql`
-    SELECT 'imported' AS source, 'imported:' || e.agency_id::text || ':' || e.record_id AS key, e.record_id, e.agency_id,
-           e.referral_date AS d, e.team, e.district,
-           e.person_ref AS victim,
-           CASE WHEN coalesce(e.perpetrator_ref, '') IN ${unknownRef} THEN NULL ELSE e.perpetrator_ref END AS perp,
-           e.engaged = 'yes' AS engaged,
-           e.sex = 'male' AS male,
-           coalesce(cardinality(array_remove(array_remove(array_remove(e.disability, 'none'), 'not-known'), 'declined')), 0) > 0 AS disabled,
-           (e.sexual_orientation IN ('gay-lesbian', 'bisexual') OR e.trans = 'yes' OR e.gender_identity = 'non-binary') AS lgbt,
+    SELECT ${importedColumns},
            CASE WHEN coalesce(e.perpetrator_ref, '') IN ${unknownRef} THEN NULL ELSE
              (SELECT max(h.referral_date) FROM service_episode h
                WHERE h.partnership_id = e.partnership_id AND h.service = 'idva' AND h.agency_id = e.agency_id
