@@ -15,8 +15,7 @@ export type ScopeOptions = {
  * hearth_app_identified may read imported episodes' names, dates of birth and postcodes (column privileges,
  * migration 202611300520), and only those who import or review record linkage get it.
  */
-export function applicationRole(actor: Pick<Actor, 'roles'>): 'hearth_app' | 'hearth_app_identified' {
-  const scopes = scopesFor(actor.roles) as Record<string, string | undefined>
+export function applicationRole(actor: Pick<Actor, 'roles'>, scopes = scopesFor(actor.roles)): 'hearth_app' | 'hearth_app_identified' {
   return scopes['import.run'] || scopes['linkage.review'] ? 'hearth_app_identified' : 'hearth_app'
 }
 
@@ -32,6 +31,7 @@ export async function withActor<T>(
   options: ScopeOptions = {},
 ): Promise<T> {
   return db.transaction().execute(async tx => {
+    const scopes = scopesFor(actor.roles)
     const settings: [string, string][] = [
       ['partnership_id', actor.partnershipId],
       ['user_id', actor.userId],
@@ -40,10 +40,10 @@ export async function withActor<T>(
       ['roles', actor.roles.join(',')],
       ['sealed', actor.mayReadSealed ? 'on' : 'off'],
       ['break_glass_reason', options.breakGlassReason ?? ''],
-      ...Object.entries(scopesFor(actor.roles)).map(([permission, scope]): [string, string] => [`scope.${permission}`, scope]),
+      ...Object.entries(scopes).map(([permission, scope]): [string, string] => [`scope.${permission}`, scope]),
     ]
     // One round trip: the role (as SET LOCAL ROLE would) and every setting, all local to the transaction.
-    await sql`SELECT set_config('role', ${applicationRole(actor)}, true), ${sql.join(settings.map(([name, value]) => sql`set_config(${'hearth.' + name}, ${value}, true)`))}`.execute(tx)
+    await sql`SELECT set_config('role', ${applicationRole(actor, scopes)}, true), ${sql.join(settings.map(([name, value]) => sql`set_config(${'hearth.' + name}, ${value}, true)`))}`.execute(tx)
     return fn(tx)
   })
 }
