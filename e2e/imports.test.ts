@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { expect, it } from 'vitest'
 import type { DB } from '../src/db/schema.ts'
 import { hashPassword } from '../src/domains/auth/passwords.ts'
 import { createImportService } from '../src/domains/imports/service.ts'
 import { extraFixtureAgencies, fictionalProfile, fixture, readJsonFixture } from '../src/domains/imports/testSupport.ts'
 import { loadPartnershipProfile } from '../src/domains/partnership/service.ts'
-import { axeContextOptions, checkAccessibility, describeInBrowser, launchBrowser, startTestServer, type TestServer } from '../test/support/browser.ts'
+import { browserSession, checkAccessibility, describeInBrowser } from '../test/support/browser.ts'
 import { engineUnderTest } from '../test/support/database.ts'
 import { factories } from '../test/support/factories.ts'
 
@@ -33,31 +33,9 @@ async function seed(db: Kysely<DB>) {
 }
 
 describeInBrowser(`imports and data quality in Chromium on ${engineUnderTest}`, () => {
-  let server: TestServer<Awaited<ReturnType<typeof seed>>>
-  let browser: Browser
-  const contexts: BrowserContext[] = []
-
-  beforeAll(async () => {
-    server = await startTestServer({ seed })
-    browser = await launchBrowser()
-  }, 240_000)
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {})
-    await browser?.close()
-    await server?.close()
-  })
-
-  async function signedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ ...axeContextOptions, baseURL: server.url, acceptDownloads: true })
-    contexts.push(context)
-    context.setDefaultTimeout(90_000) // uploads are read in full before the preview: allow for a loaded machine
-    const page = await context.newPage()
-    await page.goto('/sign-in')
-    await page.fill('#email', email)
-    await page.fill('#password', password)
-    await Promise.all([page.waitForURL(u => u.pathname === '/'), page.getByRole('button', { name: 'Sign in' }).click()])
-    return page
-  }
+  // Uploads are read in full before the preview: allow for a loaded machine.
+  const session = browserSession({ seed, password, contextOptions: { acceptDownloads: true }, timeoutMs: 90_000 })
+  const { signedIn } = session
 
   const summaryValue = async (page: Page, key: string) =>
     (await page.locator('[data-testid="batch-summary"] .govuk-summary-list__row', { hasText: key }).locator('.govuk-summary-list__value').textContent())?.trim()
@@ -73,7 +51,7 @@ describeInBrowser(`imports and data quality in Chromium on ${engineUnderTest}`, 
   }
 
   it('uploads the LibreOffice XLSX, fixes the mapping error the preview reports, imports it and sees the counts', async () => {
-    const page = await signedIn(server.seeded.analyst)
+    const page = await signedIn(session.server.seeded.analyst)
     await page.getByRole('link', { name: 'Imports' }).first().click()
     await page.waitForURL(/\/imports$/)
     await checkAccessibility(page, { label: 'imports list (empty)' })
@@ -114,7 +92,7 @@ describeInBrowser(`imports and data quality in Chromium on ${engineUnderTest}`, 
   }, 180_000)
 
   it('uploads the Windows-1252 CSV LibreOffice saved, and opens the data quality page', async () => {
-    const page = await signedIn(server.seeded.analyst)
+    const page = await signedIn(session.server.seeded.analyst)
     await uploadFile(page, 'idva-libreoffice-1252.csv')
     expect(await summaryValue(page, 'File')).toContain('windows-1252')
     expect(await summaryValue(page, 'Rows with errors')).toBe('0')

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { expect, it } from 'vitest'
 import type { DB } from '../src/db/schema.ts'
 import { hashPassword } from '../src/domains/auth/passwords.ts'
 import { createLinkageService } from '../src/domains/linkage/service.ts'
 import { createProfileCache } from '../src/domains/partnership/service.ts'
 import { createReferralService } from '../src/domains/referrals/service.ts'
-import { axeContextOptions, checkAccessibility, describeInBrowser, launchBrowser, startTestServer, type TestServer } from '../test/support/browser.ts'
+import { browserSession, checkAccessibility, describeInBrowser } from '../test/support/browser.ts'
 import { engineUnderTest } from '../test/support/database.ts'
 import { factories } from '../test/support/factories.ts'
 import { testClock } from '../test/support/web.ts'
@@ -49,37 +49,15 @@ async function seed(db: Kysely<DB>) {
 }
 
 describeInBrowser(`record linkage pages and intake's possible match in Chromium on ${engineUnderTest}`, () => {
-  let server: TestServer<Awaited<ReturnType<typeof seed>>>
-  let browser: Browser
-  const contexts: BrowserContext[] = []
-
-  beforeAll(async () => {
-    server = await startTestServer({ clock, seed })
-    browser = await launchBrowser()
-  }, 240_000)
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {})
-    await browser?.close()
-    await server?.close()
-  })
-
-  async function signedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ ...axeContextOptions, baseURL: server.url })
-    contexts.push(context)
-    const page = await context.newPage()
-    await page.goto('/sign-in')
-    await page.fill('#email', email)
-    await page.fill('#password', password)
-    await Promise.all([page.waitForURL(u => u.pathname === '/'), page.getByRole('button', { name: 'Sign in' }).click()])
-    return page
-  }
+  const session = browserSession({ clock, seed, password })
+  const { signedIn } = session
   const click = async (page: Page, action: () => Promise<unknown>) => {
     await Promise.all([page.waitForEvent('load'), action()])
   }
   const button = (page: Page, name: string) => click(page, () => page.getByRole('button', { name, exact: true }).click())
 
   it('an analyst reads the run summary, reviews a pair side by side and records that they are different people', async () => {
-    const page = await signedIn(server.seeded.analyst)
+    const page = await signedIn(session.server.seeded.analyst)
     await checkAccessibility(page, { label: 'home' })
     await click(page, () => page.goto('/linkage'))
     expect(await page.locator('h1').innerText()).toBeTruthy()
@@ -133,7 +111,7 @@ describeInBrowser(`record linkage pages and intake's possible match in Chromium 
   })
 
   it('a police referrer is offered the person already known, scored by linkage, with what agrees and what differs', async () => {
-    const page = await signedIn(server.seeded.police)
+    const page = await signedIn(session.server.seeded.police)
     await click(page, () => page.getByRole('link', { name: 'Referrals' }).first().click())
     await checkAccessibility(page, { label: 'referrals' })
     await button(page, 'Make a referral')

@@ -3,8 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import type { DB } from '../src/db/schema.ts'
 import { seedAccommodationDemo } from '../src/domains/accommodation/demo.ts'
@@ -12,7 +11,7 @@ import { hashPassword } from '../src/domains/auth/passwords.ts'
 import { createImportService } from '../src/domains/imports/service.ts'
 import { loadPartnershipProfile } from '../src/domains/partnership/service.ts'
 import { buildQ1Fixture, toCsv } from '../test/fixtures/reports/q1.ts'
-import { axeContextOptions, checkAccessibility, describeInBrowser, launchBrowser, startTestServer, type TestServer } from '../test/support/browser.ts'
+import { browserSession, checkAccessibility, describeInBrowser } from '../test/support/browser.ts'
 import { engineUnderTest, isRequired } from '../test/support/database.ts'
 import { factories } from '../test/support/factories.ts'
 
@@ -58,33 +57,11 @@ async function seed(db: Kysely<DB>) {
 }
 
 describeInBrowser(`the quarterly report in Chromium on ${engineUnderTest}`, () => {
-  let server: TestServer<Awaited<ReturnType<typeof seed>>>
-  let browser: Browser
-  const contexts: BrowserContext[] = []
-
-  beforeAll(async () => {
-    server = await startTestServer({ seed })
-    browser = await launchBrowser()
-  }, 240_000)
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {})
-    await browser?.close()
-    await server?.close()
-  })
-
-  async function signedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ ...axeContextOptions, baseURL: server.url, acceptDownloads: true })
-    contexts.push(context)
-    const page = await context.newPage()
-    await page.goto('/sign-in')
-    await page.fill('#email', email)
-    await page.fill('#password', password)
-    await Promise.all([page.waitForURL(u => u.pathname === '/'), page.getByRole('button', { name: 'Sign in' }).click()])
-    return page
-  }
+  const session = browserSession({ seed, password, contextOptions: { acceptDownloads: true } })
+  const { signedIn } = session
 
   it('an analyst opens the report, downloads the PDF and drills from a team to its referrals', async () => {
-    const page = await signedIn(server.seeded.analyst)
+    const page = await signedIn(session.server.seeded.analyst)
     await page.getByRole('link', { name: 'Reports' }).first().click()
     await page.fill('#quarter', '2022-Q1')
     await Promise.all([page.waitForURL(/quarter=2022-Q1/), page.getByRole('button', { name: 'Show report' }).click()])
@@ -117,7 +94,7 @@ describeInBrowser(`the quarterly report in Chromium on ${engineUnderTest}`, () =
   }, 180_000)
 
   it('a commissioner sees the figures but cannot drill', async () => {
-    const page = await signedIn(server.seeded.commissioner)
+    const page = await signedIn(session.server.seeded.commissioner)
     await page.goto('/reports/quarterly?quarter=2022-Q1')
     expect(await page.locator('#teams').textContent()).toContain('47')
     expect(await page.locator('#teams a').count()).toBe(0)
@@ -128,7 +105,7 @@ describeInBrowser(`the quarterly report in Chromium on ${engineUnderTest}`, () =
   }, 120_000)
 
   it('an analyst opens the needs assessment, downloads its PDF, drills to the unmet-need searches and opens the publication version', async () => {
-    const page = await signedIn(server.seeded.analyst)
+    const page = await signedIn(session.server.seeded.analyst)
     await page.goto('/reports/needs-assessment')
     await checkAccessibility(page, { label: 'needs assessment form' })
     await page.fill('#from', '2022-04-01')
@@ -165,7 +142,7 @@ describeInBrowser(`the quarterly report in Chromium on ${engineUnderTest}`, () =
   }, 180_000)
 
   it('a commissioner opens the Part 4 return and the SafeLives Marac return', async () => {
-    const page = await signedIn(server.seeded.commissioner)
+    const page = await signedIn(session.server.seeded.commissioner)
     await page.goto('/reports/part4')
     await page.fill('#year', '2022-23')
     await Promise.all([page.waitForURL(/year=2022-23/), page.getByRole('button', { name: 'Show return' }).click()])

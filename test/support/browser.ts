@@ -3,8 +3,8 @@ import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
-import { describe, expect, it } from 'vitest'
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.ts'
 import type { DB } from '../../src/db/schema.ts'
 import { createLogger } from '../../src/logger.ts'
@@ -164,4 +164,45 @@ export async function checkAccessibility(page: Page, options: { soft?: boolean; 
   const assertion = options.soft ? expect.soft(violations.map(v => v.id), formatViolations(where, violations)) : expect(violations.map(v => v.id), formatViolations(where, violations))
   assertion.toEqual([])
   return violations
+}
+
+/**
+ * For one describeInBrowser block: Hearth on a test server and Chromium, started before the tests and closed
+ * after them, and signedIn(email), which opens a page in a browser context of its own and signs in.
+ */
+export function browserSession<S>(options: {
+  seed?: (db: Kysely<DB>) => Promise<S>
+  clock?: TestClock
+  password: string
+  contextOptions?: BrowserContextOptions
+  /** Playwright's default timeout for each context, when the pages need longer than its own (uploads). */
+  timeoutMs?: number
+}) {
+  const running = {} as { server: TestServer<S>; browser: Browser }
+  const contexts: BrowserContext[] = []
+  beforeAll(async () => {
+    running.server = await startTestServer({ ...(options.clock ? { clock: options.clock } : {}), ...(options.seed ? { seed: options.seed } : {}) })
+    running.browser = await launchBrowser()
+  }, 240_000)
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {})
+    await running.browser?.close()
+    await running.server?.close()
+  })
+  return {
+    get server(): TestServer<S> {
+      return running.server
+    },
+    async signedIn(email: string): Promise<Page> {
+      const context = await running.browser.newContext({ ...axeContextOptions, baseURL: running.server.url, ...options.contextOptions })
+      contexts.push(context)
+      if (options.timeoutMs) context.setDefaultTimeout(options.timeoutMs)
+      const page = await context.newPage()
+      await page.goto('/sign-in')
+      await page.fill('#email', email)
+      await page.fill('#password', options.password)
+      await Promise.all([page.waitForURL(u => u.pathname === '/'), page.getByRole('button', { name: 'Sign in' }).click()])
+      return page
+    },
+  }
 }
