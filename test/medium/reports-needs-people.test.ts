@@ -6,6 +6,8 @@ import { loadPartnershipProfile } from '../../src/domains/partnership/service.ts
 import { needsBody, type NeedsAssessment } from '../../src/domains/reports/needs.ts'
 import { createReportService } from '../../src/domains/reports/service.ts'
 import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
+import { factories } from '../support/factories.ts'
+import { expectEveryFigureDrills } from '../support/needsDrill.ts'
 
 const profile = JSON.parse(readFileSync(new URL('../../profiles/cambridgeshire-peterborough.json', import.meta.url), 'utf8'))
 
@@ -75,5 +77,42 @@ describe(`the needs assessment's people on ${engineUnderTest}`, () => {
     const html = needsBody(after)
     expect(html).toContain('Counting unit: unique people.')
     expect(html).toContain('Unique people by number of services used')
+  })
+
+  it('drills from every people figure to the episodes of exactly the people it counts, labelled by person, never by name', async () => {
+    const db = database.db
+    const agencyId = (await db.selectFrom('agency').where('code', '=', 'cp-idva-service').select('id').executeTakeFirstOrThrow()).id
+    const analyst = await factories(db).newUser(partnershipId, { agencyId, roles: ['analyst'] })
+    const reports = createReportService({ db })
+    expect(await expectEveryFigureDrills(reports, analyst, after)).toBeGreaterThanOrEqual(20)
+    const period = { from: '2022-04-01', to: '2023-03-31' }
+    // A1 = B1 = C1: one person with 4 episodes in idva, outreach, refuge and marac.
+    const four = await reports.needsDrill(analyst, { ...period, figure: 'used:3+' })
+    expect(four).toMatchObject({ count: 1, unit: 'people', episodeCount: 5 })
+    expect(new Set(four.episodes.map(e => e.person))).toEqual(new Set(['Person 1']))
+    const unique = await reports.needsDrill(analyst, { ...period, figure: 'people:all:unique' })
+    expect(unique).toMatchObject({ count: 8, episodeCount: 13 })
+    // Grouped by person: each person's episodes are together.
+    const order = unique.episodes.map(e => e.person)
+    expect(order.filter((p, i) => i === 0 || p !== order[i - 1])).toEqual([...new Set(order)])
+    expect(JSON.stringify(unique)).not.toMatch(/given|family|date_of_birth|postcode/i)
+  })
+
+  it('lists the MARAC cases behind the benchmark, and says how many the reader\'s access does not open', async () => {
+    const db = database.db
+    const agencies = Object.fromEntries((await db.selectFrom('agency').where('partnership_id', '=', partnershipId).select(['id', 'code']).execute()).map(a => [a.code, a.id]))
+    const [victim, referral] = [randomUUID(), randomUUID()]
+    await db.insertInto('person').values({ partnership_id: partnershipId, id: victim, given_name: 'Synthetic', family_name: 'Marac', is_synthetic: true }).execute()
+    await db.insertInto('referral').values({ partnership_id: partnershipId, id: referral, victim_id: victim, referral_date: '2022-06-01', referring_agency_id: agencies['cambridgeshire-constabulary']!, referral_source: 'police', is_synthetic: true }).execute()
+    await db.insertInto('marac_case').values({ partnership_id: partnershipId, id: randomUUID(), referral_id: referral, person_id: victim, meeting_date: '2022-06-09', referring_agency_id: agencies['cambridgeshire-constabulary']!, is_synthetic: true }).execute()
+    const reports = createReportService({ db })
+    const report = await reports.needsAssessment({ label: 'cli:test', partnershipId }, { from: '2022-04-01', to: '2023-03-31' })
+    expect(report.benchmarks.marac.cases).toBe(3)
+    const analyst = await factories(db).newUser(partnershipId, { agencyId: agencies['cp-idva-service']!, roles: ['analyst'] })
+    const drill = await reports.needsDrill(analyst, { from: '2022-04-01', to: '2023-03-31', figure: 'marac' })
+    // The two imported MARAC episodes are listed; the app's MARAC case is open to MARAC roles only, so it is counted, not listed.
+    expect(drill).toMatchObject({ kind: 'marac-cases', count: 3, notOpen: 1 })
+    expect(drill.cases.map(c => [c.source, c.agency, c.meetingDate])).toEqual([['imported', 'cambridgeshire-county-council', '2022-05-20'], ['imported', 'cambridgeshire-county-council', '2022-11-20']])
+    expect(JSON.stringify(drill)).not.toContain('Synthetic')
   })
 })

@@ -7,6 +7,7 @@ import type { NeedsAssessment } from '../../src/domains/reports/needs.ts'
 import { createReportService } from '../../src/domains/reports/service.ts'
 import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
 import { factories } from '../support/factories.ts'
+import { expectEveryFigureDrills } from '../support/needsDrill.ts'
 
 const profile = JSON.parse(readFileSync(new URL('../../profiles/cambridgeshire-peterborough.json', import.meta.url), 'utf8'))
 
@@ -135,5 +136,28 @@ describe(`the needs assessment on ${engineUnderTest}`, () => {
     expect(checked).toBe(5 * 100) // every episode, once in each of the five tables
     await expect(reports.needsDrill(commissioner, { ...period, figure: 'episodes:sex:male' })).rejects.toThrow(/not the records/)
     await expect(reports.needsDrill(analyst, { ...period, figure: 'episodes:given-name:x' })).rejects.toThrow(/no figure/)
+  })
+
+  it('drills from every figure of the people, rates, benchmarks and trends tables to exactly the records it counts', async () => {
+    const partnershipId = (await database.db.selectFrom('partnership').select('partnership_id').executeTakeFirstOrThrow()).partnership_id
+    const agencyId = (await database.db.selectFrom('agency').where('code', '=', 'cp-idva-service').select('id').executeTakeFirstOrThrow()).id
+    const f = factories(database.db)
+    const analyst = await f.newUser(partnershipId, { agencyId, roles: ['analyst'] })
+    const commissioner = await f.newUser(partnershipId, { agencyId, roles: ['commissioner'] })
+    const reports = createReportService({ db: database.db })
+    const period = { from: '2021-04-01', to: '2022-03-31' }
+    // people (idva, all) x 2, services used x 3, 4 districts, MARAC, 1 team with an FTE at least, 1 trend year
+    expect(await expectEveryFigureDrills(reports, analyst, report)).toBeGreaterThanOrEqual(12)
+    const fenland = await reports.needsDrill(analyst, { ...period, figure: 'district:fenland' })
+    expect(fenland).toMatchObject({ count: 50, unit: 'episodes' })
+    const people = await reports.needsDrill(analyst, { ...period, figure: 'people:all:within-agencies' })
+    expect(people).toMatchObject({ count: 90, unit: 'people', episodeCount: 100 })
+    // Without record linkage there is no unique-people figure to drill; a figure of no table is not one either.
+    await expect(reports.needsDrill(analyst, { ...period, figure: 'people:all:unique' })).rejects.toThrow(/no figure/)
+    await expect(reports.needsDrill(analyst, { ...period, figure: 'district:atlantis' })).rejects.toThrow(/no figure/)
+    await expect(reports.needsDrill(analyst, { ...period, figure: 'idva-team:nobody' })).rejects.toThrow(/no figure/)
+    await expect(reports.needsDrill(commissioner, { ...period, figure: 'district:fenland' })).rejects.toThrow(/not the records/)
+    const audit = await database.db.selectFrom('audit_event').where('action', '=', 'REPORT_DRILL').select('details').execute()
+    expect(audit.some(a => (a.details as { figure?: string }).figure === 'district:fenland')).toBe(true)
   })
 })

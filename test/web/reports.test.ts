@@ -157,6 +157,42 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     expect(drill.body).toContain(`${male.count} episodes`)
   })
 
+  it('drills from the people, rates, benchmarks and trends tables of the needs assessment to their records, for an analyst', async () => {
+    const c = await signedIn('analyst')
+    const page = await c.get('/reports/needs-assessment?from=2022-04-01&to=2023-03-31')
+    const report = JSON.parse((await c.get('/reports/needs-assessment.json?from=2022-04-01&to=2023-03-31')).body) as NeedsAssessment
+    const follow = async (figure: string, text: number) => {
+      const link = new RegExp(`href="(/reports/needs-assessment/drill\\?[^"]*figure=${encodeURIComponent(figure).replace(/[+]/g, '\\+')})">${text}<`).exec(page.body)
+      expect(link, figure).not.toBeNull()
+      const drill = await c.get(link![1]!.replaceAll('&amp;', '&'))
+      expect(drill.statusCode).toBe(200)
+      return drill.body
+    }
+    const people = await follow('people:all:within-agencies', report.all.peopleWithinAgencies!)
+    expect(people).toContain(`${report.all.peopleWithinAgencies} people, with ${report.all.episodes} episodes`)
+    expect(people).toContain('Person 1')
+    const district = report.ratesByDistrict.find(r => (r.episodes ?? 0) > 0)!
+    expect(await follow(`district:${district.code}`, district.episodes!)).toContain(`${district.episodes} episode`)
+    const trend = report.trends.find(t => (t.episodes ?? 0) > 0)!
+    expect(await follow(`trend:${trend.year}:${trend.service}`, trend.episodes!)).toContain(`${trend.episodes} episode`)
+    // Populations, FTEs and benchmark constants are not records: no links.
+    const cells = (id: string) => [...(new RegExp(`<table class="govuk-table" id="${id}">([\\s\\S]*?)</table>`).exec(page.body)?.[1] ?? '').matchAll(/<tbody[\s\S]*$/g)][0]![0]
+      .split('</tr>').filter(r => r.includes('<td')).map(r => [...r.matchAll(/<td class="govuk-table__cell">([\s\S]*?)<\/td>/g)].map(m => m[1]!))
+    const rates = cells('rates')
+    expect(rates.length).toBe(report.ratesByDistrict.length)
+    for (const [episodes, population] of rates) {
+      if (episodes !== '0') expect(episodes).toContain('<a ')
+      expect(population).not.toContain('<a')
+    }
+    const benchmarks = cells('benchmarks')
+    expect(benchmarks.length).toBeGreaterThan(0)
+    for (const [count, , benchmark, percent] of benchmarks) {
+      if (count !== '0') expect(count).toContain('<a ')
+      expect(benchmark).not.toContain('<a')
+      expect(percent).not.toContain('<a')
+    }
+  })
+
   it('shows the needs assessment\'s safe accommodation and people, with downloads, and drills from unmet need to the searches', async () => {
     const c = await signedIn('analyst')
     const page = await c.get('/reports/needs-assessment?from=2022-04-01&to=2023-03-31')

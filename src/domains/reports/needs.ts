@@ -121,6 +121,19 @@ export const needsDimensions = {
   children: (g: NeedsEpisodeGroup) => (g.children_count === null ? 'not-known' : g.children_count >= 3 ? '3+' : String(g.children_count)),
 } as const
 export type NeedsDimension = keyof typeof needsDimensions
+
+/**
+ * How the people, rates and benchmarks tables select episodes: the tables and their drill-downs use the same
+ * functions. `service` takes a service code, or 'all'.
+ */
+export const needsFilters = {
+  service: (g: NeedsEpisodeGroup, service: string) => service === 'all' || coded(g.service) === service,
+  district: (g: NeedsEpisodeGroup, code: string) => g.district === code,
+  idvaTeam: (g: NeedsEpisodeGroup, code: string) => g.service === 'idva' && g.team === code,
+} as const
+
+/** The row of the "services used" table a person with n services falls in. */
+export const servicesUsedBand = (n: number) => (n >= 3 ? '3+' : String(n))
 export const isNeedsDimension = (d: string): d is NeedsDimension => Object.hasOwn(needsDimensions, d)
 
 const emptySafeAccommodation: SafeAccommodationGroups = { referrals: [], declined: [], searches: 0, unmetSearches: [], units: [], stays: [] }
@@ -179,10 +192,9 @@ export function buildNeedsAssessment(input: { profile: PartnershipProfile; perio
   const usedTotal = used.reduce((a, r) => a + r.people, 0)
   const usedCount = (test: (n: number) => boolean) => used.filter(r => test(r.services)).reduce((a, r) => a + r.people, 0)
   const months = monthsIn(period)
-  const services = [...new Set(groups.episodes.map(g => g.service ?? 'not-recorded'))].sort()
+  const services = [...new Set(groups.episodes.map(g => coded(g.service)))].sort()
   const females = profile.districts.reduce((s, d) => s + d.population.females16plus, 0)
-  const perDistrict = (code: string) => groups.episodes.filter(g => g.district === code).reduce((s, g) => s + g.episodes, 0)
-  const idva = groups.episodes.filter(g => g.service === 'idva')
+  const perDistrict = (code: string) => groups.episodes.filter(g => needsFilters.district(g, code)).reduce((s, g) => s + g.episodes, 0)
   return {
     contract: NEEDS_CONTRACT,
     partnership: { code: profile.partnership.code, name: profile.partnership.name },
@@ -191,21 +203,21 @@ export function buildNeedsAssessment(input: { profile: PartnershipProfile; perio
       ? { counted: 'people', linkage, note: `People: unique people across agencies, from record linkage (${linkage.mode} run of ${linkage.runAt?.slice(0, 10)}); a person known to two agencies counts once. The characteristics tables count episodes (referrals or service episodes).` }
       : { counted: 'episodes', linkage, note: 'Episodes (referrals or service episodes). Record linkage has not been run, so unique people cannot be counted: "people within each agency" counts each agency\'s distinct people, so a person known to two agencies counts twice.' },
     all: section('all', groups.episodes, populationShares, groups.peopleAll, linkage.available ? (groups.linkedPeopleAll ?? 0) : null),
-    services: services.map(s => section(s, groups.episodes.filter(g => (g.service ?? 'not-recorded') === s), populationShares, groups.peopleByService.find(p => (p.service ?? 'not-recorded') === s)?.people ?? 0, linkedFor(s))),
+    services: services.map(s => section(s, groups.episodes.filter(g => needsFilters.service(g, s)), populationShares, groups.peopleByService.find(p => (p.service ?? 'not-recorded') === s)?.people ?? 0, linkedFor(s))),
     ratesByDistrict: profile.districts.map(d => ({ code: d.code, name: d.name, episodes: perDistrict(d.code), population16plus: d.population.age16plus, per1000: ratePer(perDistrict(d.code), d.population.age16plus, 1000) })),
     benchmarks: {
       marac: { cases: groups.maracCases, females16plus: females, ...maracPer10kFemales(groups.maracCases, females, months) },
       idvaPerFte: profile.teams.map(t => {
-        const referrals = idva.filter(g => g.team === t.code).reduce((s, g) => s + g.episodes, 0)
+        const referrals = groups.episodes.filter(g => needsFilters.idvaTeam(g, t.code)).reduce((s, g) => s + g.episodes, 0)
         return { team: t.code, name: t.name, referrals, fte: t.fte ?? null, ...referralsPerFte(referrals, t.fte, months, t.capacityPerFte) }
       }),
     },
     trends: groups.trends.map(t => ({ year: t.year, service: t.service ?? 'not-recorded', episodes: t.episodes })),
     servicesUsed: {
       unit: linkage.available ? 'people' : 'people-within-agencies', total: usedTotal,
-      rows: [['1', '1 service', (n: number) => n === 1], ['2', '2 services', (n: number) => n === 2], ['3+', '3 or more services', (n: number) => n >= 3]].map(([code, label, test]) => {
-        const count = usedCount(test as (n: number) => boolean)
-        return { code: code as string, label: label as string, count, percent: share(count, usedTotal) }
+      rows: [['1', '1 service'], ['2', '2 services'], ['3+', '3 or more services']].map(([code, label]) => {
+        const count = usedCount(n => servicesUsedBand(n) === code)
+        return { code: code!, label: label!, count, percent: share(count, usedTotal) }
       }),
     },
     safeAccommodation: safeAccommodationSection(groups.safeAccommodation ?? emptySafeAccommodation, period),
@@ -227,7 +239,10 @@ const esc = (value: unknown): string => String(value ?? '').replace(/&/g, '&amp;
 export type NeedsHtmlOptions = {
   /**
    * When given, figures link to the records behind them: drillHref("unmet:all" | "unmet:<reason>") for the searches,
-   * drillHref("episodes:<dimension>:<code>") for the characteristic tables. Only for permitted users, never in publication.
+   * drillHref("episodes:<dimension>:<code>") for the characteristic tables, "people:<service|all>:episodes|unique|within-agencies",
+   * "used:<1|2|3+>", "district:<code>", "marac", "idva-team:<code>" and "trend:<year>:<service>" for the people, rates,
+   * benchmarks and trends tables. Population figures, FTEs and benchmark constants are not records and have no link.
+   * Only for permitted users, never in publication.
    */
   drillHref?: (figure: string) => string
 }
@@ -237,6 +252,8 @@ export function needsBody(report: NeedsAssessment, opts: NeedsHtmlOptions = {}):
   const S = '*'
   const show = (v: string | number | null | undefined, suppressed = false) => (suppressed ? S : v ?? '')
   const link = (figure: string, v: number | null) => (opts.drillHref && !report.publication && v !== null && v > 0 ? { href: opts.drillHref(figure), text: v } : v)
+  /** A count that may be withheld (null: shown as the suppression mark), linked to its records when drillable. */
+  const ln = (figure: string, v: number | null) => (v === null ? S : link(figure, v))
   type C = string | number | null | { href: string; text: string | number }
   const td = (c: C) => (c !== null && typeof c === 'object' ? `<a class="govuk-link" href="${esc(c.href)}">${esc(c.text)}</a>` : esc(c ?? ''))
   const table = (caption: string, head: string[], rows: C[][], id?: string) =>
@@ -250,15 +267,15 @@ export function needsBody(report: NeedsAssessment, opts: NeedsHtmlOptions = {}):
 ${report.publication ? `<div class="govuk-inset-text" id="publication-note">Publication version: counts under ${report.suppressionThreshold} are withheld and shown as ${S}, with other counts where a withheld count could be worked out from a total.</div>` : '<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>Internal version with small numbers: not for publication.</strong></div>'}
 <p class="govuk-body" id="unit"><strong>Counting unit: ${linked ? 'unique people' : 'episodes'}.</strong> ${esc(report.unit.note)}</p>
 ${barChart('chart-people', `Episodes and ${linked ? 'unique people' : 'people within each agency'} by service`, report.services.map(s => ({ label: s.service, current: s.episodes, previous: linked ? s.people : s.peopleWithinAgencies })), { current: 'Episodes', previous: linked ? 'Unique people' : 'People within each agency' }, S)}
-${table(linked ? 'Unique people and episodes by service' : 'Episodes by service (unique people need record linkage)', ['Service', 'Episodes', ...(linked ? ['Unique people'] : []), 'People within each agency'], [...report.services.map(s => [s.service, n(s.episodes), ...(linked ? [n(s.people)] : []), n(s.peopleWithinAgencies)]), ['All services', n(all.episodes), ...(linked ? [n(all.people)] : []), n(all.peopleWithinAgencies)]], 'people')}
-${b(`${report.servicesUsed.unit === 'people' ? 'Unique people' : 'People within each agency'} by number of services used`, report.servicesUsed.rows, 'People')}
+${table(linked ? 'Unique people and episodes by service' : 'Episodes by service (unique people need record linkage)', ['Service', 'Episodes', ...(linked ? ['Unique people'] : []), 'People within each agency'], [...report.services.map(s => [s.service, ln(`people:${s.service}:episodes`, s.episodes), ...(linked ? [ln(`people:${s.service}:unique`, s.people)] : []), ln(`people:${s.service}:within-agencies`, s.peopleWithinAgencies)]), ['All services', ln('people:all:episodes', all.episodes), ...(linked ? [ln('people:all:unique', all.people)] : []), ln('people:all:within-agencies', all.peopleWithinAgencies)]], 'people')}
+${b(`${report.servicesUsed.unit === 'people' ? 'Unique people' : 'People within each agency'} by number of services used`, report.servicesUsed.rows, 'People', 'used')}
 ${b('Age bands (all services)', all.ageBands, 'Episodes', 'episodes:age')}${b('Sex', all.sex, 'Episodes', 'episodes:sex')}${b('Gender identity', all.genderIdentity, 'Episodes', 'episodes:gender-identity')}
 ${table('Ethnicity against the population', ['Ethnicity', 'Episodes', '% of known', 'Population %', 'Representation ratio', 'Flag'], all.ethnicity.map(e => [e.label, e.suppressed ? S : link(`episodes:ethnicity:${e.code}`, e.count), e.shareOfKnown, e.populationShare === null ? null : Math.round(e.populationShare * 1000) / 10, e.ratio, e.flag]))}
 <p class="govuk-body">${esc(report.representationNote)}</p>
 ${b('Disability', all.disability, 'Episodes', 'episodes:disability')}${b('Sexual orientation', all.sexualOrientation, 'Episodes', 'episodes:sexual-orientation')}${b('No recourse to public funds', all.nrpf, 'Episodes', 'episodes:nrpf')}${b('Children', all.children, 'Episodes', 'episodes:children')}
-${table('Rates per 1,000 population aged 16+ by district', ['District', 'Episodes', 'Population 16+', 'Per 1,000'], report.ratesByDistrict.map(r => [r.name, n(r.episodes), r.population16plus, r.per1000]))}
-${table('Benchmarks', ['', 'Value', 'Benchmark', '% of benchmark'], [['MARAC cases per 10,000 adult females (annualised)', report.benchmarks.marac.value, report.benchmarks.marac.benchmark, report.benchmarks.marac.percentOfBenchmark], ...report.benchmarks.idvaPerFte.filter(t => t.fte !== null).map(t => [`${t.name}: referrals per FTE (annualised)`, t.value, t.benchmark, t.percentOfBenchmark])])}
-${table('Trends: episodes per financial year', ['Year (April to March)', 'Service', 'Episodes'], report.trends.map(t => [`${t.year}/${String((Number(t.year) + 1) % 100).padStart(2, '0')}`, t.service, n(t.episodes)]))}
+${table('Rates per 1,000 population aged 16+ by district', ['District', 'Episodes', 'Population 16+', 'Per 1,000'], report.ratesByDistrict.map(r => [r.name, ln(`district:${r.code}`, r.episodes), r.population16plus, r.per1000 === null ? null : link(`district:${r.code}`, r.per1000)]), 'rates')}
+${table('Benchmarks', ['', 'Cases or referrals', 'Value', 'Benchmark', '% of benchmark'], [['MARAC cases per 10,000 adult females (annualised)', ln('marac', report.benchmarks.marac.cases), report.benchmarks.marac.value === null ? null : link('marac', report.benchmarks.marac.value), report.benchmarks.marac.benchmark, report.benchmarks.marac.percentOfBenchmark], ...report.benchmarks.idvaPerFte.filter(t => t.fte !== null).map(t => [`${t.name}: referrals per FTE (annualised)`, ln(`idva-team:${t.team}`, t.referrals), t.value === null ? null : link(`idva-team:${t.team}`, t.value), t.benchmark, t.percentOfBenchmark])], 'benchmarks')}
+${table('Trends: episodes per financial year', ['Year (April to March)', 'Service', 'Episodes'], report.trends.map(t => [`${t.year}/${String((Number(t.year) + 1) % 100).padStart(2, '0')}`, t.service, ln(`trend:${t.year}:${t.service}`, t.episodes)]), 'trends')}
 <h2 class="govuk-heading-l" id="safe-accommodation">Safe accommodation: demand against supply</h2>
 ${!report.publication && sa.withheld.length ? `<div class="govuk-inset-text" id="sa-withheld">Small numbers are withheld (${S}) in ${esc(sa.withheld.map(w => ({ demand: 'the referrals and declines', stays: 'the households, moves and stays', unmet: 'the unmet need' })[w]).join(', '))}, as on the safe accommodation pages: exact figures are for those who search for or manage places.</div>` : ''}
 ${barChart('chart-safe-accommodation', 'Referrals to providers and bedspaces by accommodation type', sa.demandAndSupply.filter(r => r.type !== 'all').map(r => ({ label: r.label, current: r.referrals, previous: r.bedspaces })), { current: 'Referrals', previous: 'Bedspaces' }, S)}

@@ -106,6 +106,24 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     })
   }
 
+  /** The heading of a needs assessment drill-down to episodes, naming the table and the figure's row. */
+  const episodesHeading = async (actor: Actor, figure: string): Promise<string> => {
+    const [kind, a = '', b = ''] = figure.split(':') as [string, string?, string?]
+    const service = (code: string) => (code === 'all' ? 'all services' : code)
+    const profile = await reports.profileOf(actor.partnershipId)
+    switch (kind) {
+      case 'people': return { episodes: `Episodes: ${service(a)}`, 'within-agencies': `People within each agency: ${service(a)}`, unique: `Unique people: ${service(a)}` }[b] ?? figure
+      case 'used': return `People who used ${a === '3+' ? '3 or more services' : a === '1' ? '1 service' : `${a} services`}`
+      case 'district': return `Episodes: ${profile.districts.find(d => d.code === a)?.name ?? a} (rates per 1,000 population aged 16+)`
+      case 'idva-team': return `IDVA referrals: ${profile.teams.find(t => t.code === a)?.name ?? a} (referrals per FTE)`
+      case 'trend': return `Episodes: ${service(b)}, ${a}/${String((Number(a) + 1) % 100).padStart(2, '0')}`
+      default: {
+        const field = ({ sex: 'sex', 'gender-identity': 'gender_identity', ethnicity: 'ethnicity', 'sexual-orientation': 'sexual_orientation' } as const)[a as 'sex']
+        return `Episodes: ${episodeDimensionLabels[a] ?? a}: ${(field && labelOf(field, b)) || b}`
+      }
+    }
+  }
+
   app.get('/reports/needs-assessment/drill', async (request, reply) => {
     const actor = reader(request)
     if (!can(actor.roles, 'report.drill')) throw new NotFoundError()
@@ -117,10 +135,12 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
       const result = await reports.needsDrill(actor, { from, to, figure: query.figure })
       const back = `/reports/needs-assessment?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`
       if (result.kind === 'episodes') {
-        const [, dimension, code] = query.figure.split(':') as [string, string, string]
-        const field = ({ sex: 'sex', 'gender-identity': 'gender_identity', ethnicity: 'ethnicity', 'sexual-orientation': 'sexual_orientation' } as const)[dimension as 'sex']
-        const heading = `Episodes: ${episodeDimensionLabels[dimension] ?? dimension}: ${(field && labelOf(field, code)) || code}`
-        return reply.view('reports/views/needs-episodes-drill.njk', { title: heading, heading, result, back })
+        const heading = await episodesHeading(actor, query.figure)
+        return reply.view('reports/views/needs-episodes-drill.njk', { title: heading, heading, result, back, people: result.unit === 'people' })
+      }
+      if (result.kind === 'marac-cases') {
+        const heading = 'MARAC cases (the benchmark\'s cases per 10,000 adult females)'
+        return reply.view('reports/views/marac-drill.njk', { title: heading, heading, caption: `${result.period.label}`, result, back, backText: 'Back to the needs assessment' })
       }
       const reason = query.figure.slice('unmet:'.length)
       const heading = reason === 'all' ? 'Searches that found no suitable room' : `Searches that found no suitable room, where units were ruled out for: ${reasonCodeLabels[reason as ReasonCode] ?? reason}`

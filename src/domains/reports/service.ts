@@ -24,7 +24,7 @@ import { createQualityService } from '../quality/service.ts'
 import { type PartnershipProfile, parseProfile } from '../partnership/profile.ts'
 import { MARAC_RETURN_CONTRACT, MARAC_RETURN_DEFINITIONS, type MaracMeetingRow, type MaracReturn, totalsOf } from './maracReturn.ts'
 import { buildPart4, type Part4Return, type Part4Rows } from './part4.ts'
-import { buildNeedsAssessment, isNeedsDimension, type NeedsAssessment, needsDimensions, type NeedsEpisodeGroup, type NeedsGroups, type PopulationShares } from './needs.ts'
+import { buildNeedsAssessment, isNeedsDimension, type NeedsAssessment, type NeedsDimension, needsDimensions, type NeedsEpisodeGroup, needsFilters, type NeedsGroups, type PopulationShares, servicesUsedBand } from './needs.ts'
 import { needsForPublication, suppressSafeAccommodation } from './needsPublication.ts'
 import type { SafeAccommodationGroups } from './safeAccommodation.ts'
 import { buildQuarterly, type GroupedCounts, type PoliceCounts, type QuarterlyReport } from './quarterly.ts'
@@ -34,6 +34,28 @@ import { flaggedEpisodes, historyStart, idvaEpisodes, repeatCondition } from './
 export type Who = Actor | SystemActor
 
 const addMonthsSql = (date: string, months: number) => addMonths(date, -months)
+
+/** An imported episode's person as its agency knows them (agency + the agency's person reference); `e` is the episode. */
+const agencyPersonSql = sql<string>`(e.agency_id::text || '|' || e.person_ref)`
+/** An episode's person-cluster in the record linkage (plaintext preferred to encoded), else its agency person. */
+const linkedPersonSql = (partnershipId: string) => sql<string>`coalesce((SELECT lr.cluster_id::text FROM linkage_record lr WHERE lr.partnership_id = ${partnershipId}::uuid AND lr.agency_id = e.agency_id AND lr.person_ref = e.person_ref ORDER BY lr.mode DESC LIMIT 1), ${agencyPersonSql})`
+/** The financial year of an episode's referral date, as the trends table files it (2021 = April 2021 to March 2022). */
+const financialYearSql = sql<string>`to_char(e.referral_date - interval '3 months', 'YYYY')`
+
+/**
+ * The MARAC cases of a period, one row each: imported episodes with service = marac (the referral date is the date
+ * heard) and the app's MARAC cases (meeting date). The figures count these rows and the drill-downs list them.
+ */
+function maracCaseRows(partnershipId: string, agencyId: string | null, p: Period) {
+  return sql`
+    SELECT 'imported' AS source, e.agency_id, e.record_id AS reference, e.referral_date AS d FROM service_episode e
+     WHERE e.partnership_id = ${partnershipId}::uuid AND e.service = 'marac' AND e.referral_date BETWEEN ${p.from}::date AND ${p.to}::date
+       ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
+    UNION ALL
+    SELECT 'app' AS source, mc.referring_agency_id, mc.id::text, mc.meeting_date FROM marac_case mc
+     WHERE mc.partnership_id = ${partnershipId}::uuid AND mc.meeting_date BETWEEN ${p.from}::date AND ${p.to}::date
+       ${agencyId ? sql`AND mc.referring_agency_id = ${agencyId}::uuid` : sql``}`
+}
 
 export class ReportError extends Error {
   readonly code: 'invalid-period' | 'forbidden' | 'not-found' | 'invalid-figure'
@@ -62,12 +84,20 @@ export type DrillRecord = {
 export type DrillResult = { row: string; measure: DrillMeasure; which: 'current' | 'previous'; period: Period; count: number; records: DrillRecord[]; truncated: boolean }
 
 export type NeedsDrillResult = {
-  figure: string; period: Period; count: number; truncated: boolean
-  /** "searches" for the unmet-need figures, "episodes" for the characteristic tables. */
-  kind: 'searches' | 'episodes'
+  /** The figure's value: searches, episodes, people (each listed episode then names its person, "Person 3") or MARAC cases. */
+  figure: string; period: Period; count: number; unit: 'searches' | 'episodes' | 'people' | 'cases'; truncated: boolean
+  /** How many episodes are behind the figure (for a people figure, more than `count` when a person had several). */
+  episodeCount: number
+  /** "searches" for the unmet-need figures, "episodes" for the episode tables, "marac-cases" for the MARAC benchmark. */
+  kind: 'searches' | 'episodes' | 'marac-cases'
   searches: { id: string; searchedOn: string; agency: string; householdSummary: string; reasonCodes: string[] }[]
-  episodes: { agency: string; recordId: string; service: string; referralDate: string }[]
+  episodes: { agency: string; recordId: string; service: string; referralDate: string; person?: string }[]
+  /** MARAC cases: the imported episode's record id or the app case's id, the date heard, the referring agency. */
+  cases: MaracDrillCase[]
+  /** Cases in the figure that the reader's access does not open (row-level security), so not listed. */
+  notOpen: number
 }
+export type MaracDrillCase = { source: 'imported' | 'app'; reference: string; meetingDate: string; agency: string }
 
 export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) {
   const { db } = deps
@@ -130,15 +160,8 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
   }
 
   async function maracCases(tx: Kysely<DB>, partnershipId: string, agencyId: string | null, p: Period): Promise<number> {
-    const imported = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM service_episode
-       WHERE partnership_id = ${partnershipId}::uuid AND service = 'marac' AND referral_date BETWEEN ${p.from}::date AND ${p.to}::date
-       ${agencyId ? sql`AND agency_id = ${agencyId}::uuid` : sql``}`.execute(tx)
-    const app = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM marac_case
-       WHERE partnership_id = ${partnershipId}::uuid AND meeting_date BETWEEN ${p.from}::date AND ${p.to}::date
-       ${agencyId ? sql`AND referring_agency_id = ${agencyId}::uuid` : sql``}`.execute(tx)
-    return (imported.rows[0]?.n ?? 0) + (app.rows[0]?.n ?? 0)
+    const count = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${maracCaseRows(partnershipId, agencyId, p)}) m`.execute(tx)
+    return count.rows[0]?.n ?? 0
   }
 
   async function quarterly(who: Who, options: { quarter: string; publication?: boolean }): Promise<QuarterlyReport> {
@@ -218,20 +241,23 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
    * known to two agencies counts once; without one, each agency's people are counted apart. Also how many
    * services each person used in the period.
    */
-  async function linkedPeople(tx: Kysely<DB>, partnershipId: string, agencyId: string | null, period: Period): Promise<Pick<NeedsGroups, 'linkage' | 'linkedPeopleByService' | 'linkedPeopleAll' | 'servicesUsed'>> {
+  async function latestLinkageRun(tx: Kysely<DB>, partnershipId: string) {
     const run = await sql<{ mode: string; run_at: string }>`
       SELECT mode, to_char(coalesce(finished_at, started_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS run_at FROM linkage_run
        WHERE partnership_id = ${partnershipId}::uuid AND status = 'completed' ORDER BY coalesce(finished_at, started_at) DESC LIMIT 1`.execute(tx)
-    const available = run.rows.length > 0
+    return run.rows[0] ?? null
+  }
+
+  async function linkedPeople(tx: Kysely<DB>, partnershipId: string, agencyId: string | null, period: Period): Promise<Pick<NeedsGroups, 'linkage' | 'linkedPeopleByService' | 'linkedPeopleAll' | 'servicesUsed'>> {
+    const latest = await latestLinkageRun(tx, partnershipId)
+    const available = latest !== null
     const people = sql`
       WITH e AS (
         SELECT DISTINCT coalesce(e.service, 'not-recorded') AS service, e.agency_id, e.person_ref FROM service_episode e
          WHERE e.partnership_id = ${partnershipId}::uuid AND e.referral_date BETWEEN ${period.from}::date AND ${period.to}::date
            ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
       ), p AS (
-        SELECT e.service, ${available
-          ? sql`coalesce((SELECT lr.cluster_id::text FROM linkage_record lr WHERE lr.partnership_id = ${partnershipId}::uuid AND lr.agency_id = e.agency_id AND lr.person_ref = e.person_ref ORDER BY lr.mode DESC LIMIT 1), e.agency_id::text || '|' || e.person_ref)`
-          : sql`e.agency_id::text || '|' || e.person_ref`} AS person
+        SELECT e.service, ${available ? linkedPersonSql(partnershipId) : agencyPersonSql} AS person
           FROM e
       )`
     const used = await sql<{ services: number; people: number }>`${people}
@@ -242,7 +268,7 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     const counts = await sql<{ service: string; whole: number; people: number }>`${people}
       SELECT p.service, grouping(p.service)::int AS whole, count(DISTINCT p.person)::int AS people FROM p GROUP BY GROUPING SETS ((p.service), ())`.execute(tx)
     return {
-      linkage: { available, runAt: run.rows[0]!.run_at, mode: run.rows[0]!.mode },
+      linkage: { available, runAt: latest.run_at, mode: latest.mode },
       linkedPeopleByService: counts.rows.filter(r => r.whole === 0), linkedPeopleAll: counts.rows.find(r => r.whole === 1)?.people ?? 0,
       servicesUsed: used.rows,
     }
@@ -311,14 +337,14 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
            ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
          GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14`.execute(tx)
       const people = await sql<{ service: string | null; whole: number; people: number }>`
-        SELECT e.service, grouping(e.service)::int AS whole, count(DISTINCT e.agency_id::text || '|' || e.person_ref)::int AS people
+        SELECT e.service, grouping(e.service)::int AS whole, count(DISTINCT ${agencyPersonSql})::int AS people
           FROM service_episode e
          WHERE e.partnership_id = ${who.partnershipId}::uuid AND e.referral_date BETWEEN ${period.from}::date AND ${period.to}::date
            ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
          GROUP BY GROUPING SETS ((e.service), ())`.execute(tx)
       const trendFrom = addMonths(period.from, -36)
       const trends = await sql<{ service: string | null; year: string; episodes: number }>`
-        SELECT e.service, to_char(e.referral_date - interval '3 months', 'YYYY') AS year, count(*)::int AS episodes
+        SELECT e.service, ${financialYearSql} AS year, count(*)::int AS episodes
           FROM service_episode e
          WHERE e.partnership_id = ${who.partnershipId}::uuid AND e.referral_date BETWEEN ${trendFrom}::date AND ${period.to}::date
            ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
@@ -364,8 +390,9 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     } catch (error) {
       throw new ReportError('invalid-period', (error as Error).message)
     }
-    const byCharacteristic = /^episodes:([a-z-]+):([a-z0-9+-]+)$/.exec(options.figure)
-    if (byCharacteristic) return episodeDrill(who, period, options.figure, byCharacteristic[1]!, byCharacteristic[2]!, options.limit ?? 1000)
+    const episodes = episodeFigure(options.figure)
+    if (episodes) return episodeDrill(who, period, options.figure, episodes, options.limit ?? 1000)
+    if (options.figure === 'marac') return maracCaseDrill(who, period, options.figure, options.limit ?? 1000)
     const match = /^unmet:([a-z0-9-]+)$/.exec(options.figure)
     if (!match) throw new ReportError('invalid-figure', `There is no figure "${options.figure}" in the needs assessment.`)
     const reason = match[1] === 'all' ? null : match[1]!
@@ -383,39 +410,124 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
       })
       const count = rows.rows[0]?.total ?? 0
       return {
-        figure: options.figure, period, count, truncated: count > rows.rows.length, kind: 'searches', episodes: [],
+        figure: options.figure, period, count, unit: 'searches', episodeCount: 0, truncated: count > rows.rows.length, kind: 'searches', episodes: [], cases: [], notOpen: 0,
         searches: rows.rows.map(r => ({ id: r.id, searchedOn: r.searched_on, agency: r.agency, householdSummary: r.household_summary, reasonCodes: r.reason_codes })),
       }
     })
   }
 
+  /** One episode as the needs assessment's drill-downs file it: the table fields, where it is, and whose it is. */
+  type DrillEpisode = NeedsEpisodeGroup & { agency: string; record_id: string; referral_date: string; agency_person: string; linked_person: string; year: string }
+
+  /** The figures of the people, rates, benchmarks and trends tables that list episodes (see needsDrill). */
+  type EpisodeFigure =
+    | { kind: 'characteristic'; dimension: string; code: string }
+    | { kind: 'people'; service: string; unit: 'episodes' | 'within-agencies' | 'unique' }
+    | { kind: 'used'; band: string }
+    | { kind: 'district'; code: string }
+    | { kind: 'idva-team'; code: string }
+    | { kind: 'trend'; year: string; service: string }
+
+  function episodeFigure(figure: string): EpisodeFigure | null {
+    let m: RegExpExecArray | null
+    if ((m = /^episodes:([a-z-]+):([a-z0-9+-]+)$/.exec(figure))) return { kind: 'characteristic', dimension: m[1]!, code: m[2]! }
+    if ((m = /^people:([a-z0-9-]+):(episodes|within-agencies|unique)$/.exec(figure))) return { kind: 'people', service: m[1]!, unit: m[2] as 'episodes' }
+    if ((m = /^used:(1|2|3\+)$/.exec(figure))) return { kind: 'used', band: m[1]! }
+    if ((m = /^district:([a-z0-9-]+)$/.exec(figure))) return { kind: 'district', code: m[1]! }
+    if ((m = /^idva-team:([a-z0-9-]+)$/.exec(figure))) return { kind: 'idva-team', code: m[1]! }
+    if ((m = /^trend:(\d{4}):([a-z0-9-]+)$/.exec(figure))) return { kind: 'trend', year: m[1]!, service: m[2]! }
+    return null
+  }
+
   /**
-   * The episodes behind a characteristic table's figure ("episodes:<dimension>:<code>", all services): read as the
-   * user (row-level security) and filed by the same function the table uses (needsDimensions), so the records are
-   * exactly those counted. Agency, record id, service and date only: never a name. Audited (REPORT_DRILL).
+   * The episodes behind a figure of the characteristic, people, rates, benchmarks (IDVA referrals per FTE) and trends
+   * tables: read as the user (row-level security) and filed by the same functions and SQL expressions the tables use
+   * (needsDimensions, needsFilters, servicesUsedBand; the person and financial-year expressions above), so the list
+   * has exactly the figure's count. Where the figure counts people, `count` is the people and each episode carries a
+   * person label local to the page ("Person 3"), never a name or the agency's reference. Audited (REPORT_DRILL).
    */
-  async function episodeDrill(who: Actor, period: Period, figure: string, dimension: string, code: string, limit: number): Promise<NeedsDrillResult> {
-    if (!isNeedsDimension(dimension)) throw new ReportError('invalid-figure', `There is no figure "${figure}" in the needs assessment.`)
-    const fileUnder = needsDimensions[dimension]
+  async function episodeDrill(who: Actor, period: Period, figure: string, what: EpisodeFigure, limit: number): Promise<NeedsDrillResult> {
+    const invalid = () => new ReportError('invalid-figure', `There is no figure "${figure}" in the needs assessment.`)
+    const profile = await profileOf(who.partnershipId)
+    if (what.kind === 'characteristic' && !isNeedsDimension(what.dimension)) throw invalid()
+    if (what.kind === 'district' && !profile.districts.some(d => d.code === what.code)) throw invalid()
+    if (what.kind === 'idva-team' && !profile.teams.some(t => t.code === what.code)) throw invalid()
+    // The trends table covers the three years before the period's end, up to its end.
+    const range = what.kind === 'trend' ? { from: addMonths(period.from, -36), to: period.to } : period
     return withActor(db, who, async tx => {
-      const rows = await sql<NeedsEpisodeGroup & { agency: string; record_id: string; referral_date: string }>`
+      const linkage = await latestLinkageRun(tx, who.partnershipId)
+      if (what.kind === 'people' && what.unit === 'unique' && !linkage) throw invalid()
+      const rows = await sql<DrillEpisode>`
         SELECT a.code AS agency, e.record_id, to_char(e.referral_date, 'YYYY-MM-DD') AS referral_date,
                e.service, e.district, e.team, e.sex, e.gender_identity, e.trans, e.ethnicity, e.sexual_orientation, e.nrpf,
                e.age_at_referral AS age,
                coalesce(cardinality(array_remove(array_remove(array_remove(e.disability, 'none'), 'not-known'), 'declined')), 0)::int AS disabilities,
                e.disability IS NULL AS disability_blank, 'not-known' = ANY(coalesce(e.disability, '{}')) OR 'declined' = ANY(coalesce(e.disability, '{}')) AS disability_unknown,
-               e.children_count, 1 AS episodes
+               e.children_count, 1 AS episodes,
+               ${agencyPersonSql} AS agency_person, ${linkage ? linkedPersonSql(who.partnershipId) : agencyPersonSql} AS linked_person, ${financialYearSql} AS year
           FROM service_episode e JOIN agency a ON a.partnership_id = e.partnership_id AND a.id = e.agency_id
-         WHERE e.partnership_id = ${who.partnershipId}::uuid AND e.referral_date BETWEEN ${period.from}::date AND ${period.to}::date
+         WHERE e.partnership_id = ${who.partnershipId}::uuid AND e.referral_date BETWEEN ${range.from}::date AND ${range.to}::date
          ORDER BY e.referral_date, a.code, e.record_id`.execute(tx)
-      const matching = rows.rows.filter(r => fileUnder(r) === code)
+      let matching: DrillEpisode[]
+      let personOf: ((r: DrillEpisode) => string) | null = null
+      switch (what.kind) {
+        case 'characteristic': matching = rows.rows.filter(r => needsDimensions[what.dimension as NeedsDimension](r) === what.code); break
+        case 'district': matching = rows.rows.filter(r => needsFilters.district(r, what.code)); break
+        case 'idva-team': matching = rows.rows.filter(r => needsFilters.idvaTeam(r, what.code)); break
+        case 'trend': matching = rows.rows.filter(r => r.year === what.year && needsFilters.service(r, what.service)); break
+        case 'people':
+          matching = rows.rows.filter(r => needsFilters.service(r, what.service))
+          if (what.unit !== 'episodes') personOf = what.unit === 'unique' ? r => r.linked_person : r => r.agency_person
+          break
+        case 'used': {
+          // People with linkage (else each agency's people), by how many services they used in the period.
+          const services = new Map<string, Set<string>>()
+          for (const r of rows.rows) services.set(r.linked_person, (services.get(r.linked_person) ?? new Set()).add(r.service ?? 'not-recorded'))
+          personOf = r => r.linked_person
+          matching = rows.rows.filter(r => servicesUsedBand(services.get(r.linked_person)!.size) === what.band)
+          break
+        }
+      }
+      // People figures: one label per person, in order of their first episode; the list grouped by person.
+      const labels = new Map<string, string>()
+      if (personOf) {
+        for (const r of matching) if (!labels.has(personOf(r))) labels.set(personOf(r), `Person ${labels.size + 1}`)
+        const order = [...labels.keys()]
+        matching = [...matching].sort((x, y) => order.indexOf(personOf!(x)) - order.indexOf(personOf!(y)))
+      }
+      const count = personOf ? labels.size : matching.length
       await recordAudit(tx, who, {
         action: 'REPORT_DRILL', subjectType: 'report', subjectId: `needs-assessment/${period.from}..${period.to}/${figure}`,
         details: { report: 'needs-assessment', from: period.from, to: period.to, figure, records: Math.min(limit, matching.length) },
       })
       return {
-        figure, period, count: matching.length, truncated: matching.length > limit, kind: 'episodes', searches: [],
-        episodes: matching.slice(0, limit).map(r => ({ agency: r.agency, recordId: r.record_id, service: r.service ?? 'not-recorded', referralDate: r.referral_date })),
+        figure, period, count, unit: personOf ? 'people' : 'episodes', episodeCount: matching.length, truncated: matching.length > limit, kind: 'episodes', searches: [], cases: [], notOpen: 0,
+        episodes: matching.slice(0, limit).map(r => ({ agency: r.agency, recordId: r.record_id, service: r.service ?? 'not-recorded', referralDate: r.referral_date, ...(personOf ? { person: labels.get(personOf(r))! } : {}) })),
+      }
+    })
+  }
+
+  /**
+   * The MARAC cases behind the benchmark's MARAC figure: the same rows the figure counts (maracCaseRows), read as the
+   * user. Row-level security may hide some (the app's MARAC cases are open to MARAC roles, not to analysts): the
+   * figure is counted again without the reader's access and the difference reported as `notOpen`, never hidden.
+   */
+  async function maracCaseDrill(who: Actor, period: Period, figure: string, limit: number): Promise<NeedsDrillResult> {
+    const agencyId = scopeFor(who.roles, 'report.drill') === 'agency' ? who.agencyId : null
+    const figureCount = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${maracCaseRows(who.partnershipId, agencyId, period)}) m`.execute(db)).rows[0]?.n ?? 0
+    return withActor(db, who, async tx => {
+      const rows = await sql<{ source: 'imported' | 'app'; reference: string; d: string; agency: string }>`
+        SELECT m.source, m.reference, to_char(m.d, 'YYYY-MM-DD') AS d, a.code AS agency
+          FROM (${maracCaseRows(who.partnershipId, agencyId, period)}) m JOIN agency a ON a.partnership_id = ${who.partnershipId}::uuid AND a.id = m.agency_id
+         ORDER BY m.d, a.code, m.reference`.execute(tx)
+      await recordAudit(tx, who, {
+        action: 'REPORT_DRILL', subjectType: 'report', subjectId: `needs-assessment/${period.from}..${period.to}/${figure}`,
+        details: { report: 'needs-assessment', from: period.from, to: period.to, figure, records: Math.min(limit, rows.rows.length) },
+      })
+      return {
+        figure, period, count: figureCount, unit: 'cases', episodeCount: 0, truncated: rows.rows.length > limit, kind: 'marac-cases', searches: [], episodes: [],
+        notOpen: Math.max(0, figureCount - rows.rows.length),
+        cases: rows.rows.slice(0, limit).map(r => ({ source: r.source, reference: r.reference, meetingDate: r.d, agency: r.agency })),
       }
     })
   }
