@@ -170,8 +170,44 @@ async function drain(url: string) {
 
 const randomPage = () => 1 + Math.floor(Math.random() * pages)
 
-function load(url: string, scenario: 'sign-in' | 'case-list', token: string, seconds: number) {
+/**
+ * Walks the whole list by cursor, as an API client would, and keeps every page's cursor ('' for the first); checks
+ * that the walk sees every case exactly once. The cursor scenario then asks for a random one of these pages.
+ */
+async function collectCursors(ready: Ready, token: string): Promise<string[]> {
+  const cursors: string[] = []
+  const seen = new Set<string>()
+  let after: string | null = ''
+  while (after !== null && cursors.length <= pages) {
+    cursors.push(after)
+    const response = await fetch(`${ready.url}/api/v1/cases?after=${encodeURIComponent(after)}`, { headers: { authorization: `Bearer ${token}` } })
+    const body = (await response.json()) as { rows: { id: string }[]; nextCursor: string | null }
+    if (response.status !== 200) throw new Error(`GET /api/v1/cases?after=${after}: status ${response.status}`)
+    for (const row of body.rows) seen.add(row.id)
+    after = body.nextCursor
+  }
+  if (seen.size !== caseCount || cursors.length !== pages) throw new Error(`walking the case list by cursor saw ${seen.size} cases in ${cursors.length} pages; expected ${caseCount} in ${pages}`)
+  return cursors
+}
+
+let cursors: string[] = []
+const randomCursor = () => encodeURIComponent(cursors[Math.floor(Math.random() * cursors.length)]!)
+
+type Scenario = keyof typeof scenarios
+
+function load(url: string, scenario: Scenario, token: string, seconds: number) {
   if (scenario === 'sign-in') return autocannon({ url: `${url}/sign-in`, connections, duration: seconds, timeout: 30 })
+  if (scenario === 'case-list-cursor') {
+    return autocannon({
+      url,
+      connections,
+      duration: seconds,
+      timeout: 30,
+      headers: { authorization: `Bearer ${token}` },
+      // A different page of 25 on every request, across all 400, each entered at its cursor.
+      requests: [{ method: 'GET', setupRequest: request => ({ ...request, path: `/api/v1/cases?after=${randomCursor()}` }) }],
+    })
+  }
   return autocannon({
     url,
     connections,
@@ -186,6 +222,7 @@ function load(url: string, scenario: 'sign-in' | 'case-list', token: string, sec
 const scenarios = {
   'sign-in': 'GET /sign-in',
   'case-list': `GET /api/v1/cases?page=1..${pages} (25 of ${caseCount.toLocaleString('en-GB')}, bearer)`,
+  'case-list-cursor': `GET /api/v1/cases?after=cursor of page 1..${pages} (25 of ${caseCount.toLocaleString('en-GB')}, bearer, no count)`,
 } as const
 
 /** Interrupted (Ctrl-C): stop the server and drop its database before leaving. */
@@ -246,7 +283,8 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineRun> {
     log(`${engine}: serial profile of one case-list request (page ${middlePage})`)
     const profile = await server.request<Profile>({ kind: 'profile', token, page: middlePage, iterations: 50 }, 'profile')
     const rows: Row[] = []
-    for (const scenario of ['sign-in', 'case-list'] as const) {
+    cursors = await collectCursors(ready, token)
+    for (const scenario of ['sign-in', 'case-list', 'case-list-cursor'] as const) {
       if (warmup > 0) {
         await load(ready.url, scenario, token, warmup)
         await drain(ready.url)

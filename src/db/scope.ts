@@ -8,6 +8,13 @@ export type Tx = Transaction<DB>
 export type ScopeOptions = {
   /** A break-glass read of sealed fields: the reason is required and recorded in the audit log by the caller. */
   breakGlassReason?: string
+  /**
+   * Plan every prepared statement in the transaction once, with a generic plan, instead of for its values: for
+   * queries whose plan does not depend on the values, such as a page of cases, where planning the row-level security
+   * policies costs more than running them. Only where statements are prepared and kept (a PostgreSQL server,
+   * src/db/preparedStatements.ts); on PGlite a generic plan would be planned every time and is worse.
+   */
+  genericPlans?: boolean
 }
 
 /**
@@ -42,8 +49,10 @@ export async function withActor<T>(
       ['break_glass_reason', options.breakGlassReason ?? ''],
       ...Object.entries(scopes).map(([permission, scope]): [string, string] => [`scope.${permission}`, scope]),
     ]
-    // One round trip: the role (as SET LOCAL ROLE would) and every setting, all local to the transaction.
-    await sql`SELECT set_config('role', ${applicationRole(actor, scopes)}, true), ${sql.join(settings.map(([name, value]) => sql`set_config(${'hearth.' + name}, ${value}, true)`))}`.execute(tx)
+    // One round trip: the role (as SET LOCAL ROLE would), every setting and the plan cache mode, all local to the
+    // transaction.
+    const planCache = options.genericPlans ? [sql`set_config('plan_cache_mode', 'force_generic_plan', true)`] : []
+    await sql`SELECT set_config('role', ${applicationRole(actor, scopes)}, true), ${sql.join([...settings.map(([name, value]) => sql`set_config(${'hearth.' + name}, ${value}, true)`), ...planCache])}`.execute(tx)
     return fn(tx)
   })
 }

@@ -26,25 +26,40 @@ export type CaseListRow = {
  * When the caller knows the total (it counts first), a page in the second half is read from the other end of the
  * index, so no page walks more than half of the cases.
  */
-export async function casePage(db: Db, partnershipId: string, page: { offset: number; limit: number; status?: string | undefined; total?: number; genericPlan?: boolean }) {
+/** Where a keyset page starts: after this case in the list's order (newest first, then by id). */
+export type CaseCursor = { openedOn: string; id: string }
+
+/**
+ * A page of cases, newest first, either by position (offset, optionally read from the other end when the total is
+ * known) or after a cursor (keyset: the index is entered at the cursor, so every page costs the same and nothing is
+ * counted).
+ */
+export async function casePage(db: Db, partnershipId: string, page: { offset: number; limit: number; status?: string | undefined; total?: number; after?: CaseCursor | undefined }) {
   const limit = Math.trunc(page.limit)
-  const fromEnd = page.total !== undefined && page.offset > page.total / 2 && page.offset < page.total
+  const after = page.after
+  const fromEnd = !after && page.total !== undefined && page.offset > page.total / 2 && page.offset < page.total
   // From the end: the page's rows are the `take` oldest after skipping the `skip` oldest.
   const take = fromEnd ? Math.min(limit, page.total! - page.offset) : limit
   const skip = fromEnd ? Math.max(0, page.total! - page.offset - limit) : page.offset
-  // On a server, where statements are prepared (src/db/preparedStatements.ts): the plan does not depend on the
-  // values (partnership, offset), so use the prepared statement's generic plan rather than planning row-level
-  // security again for every page (about 6 ms of server CPU a request otherwise). Local to the transaction.
-  // Not on PGlite, whose statements are not kept: a generic plan there is planned every time and is worse.
-  if (page.genericPlan) await sql`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(db)
+  // On a server the caller asks withActor for generic plans (ScopeOptions.genericPlans): the plan of this query does
+  // not depend on the values (partnership, offset, cursor), and planning its row-level security again for every page
+  // costs about 6 ms of server CPU.
   const rows = await db
     .with('page', qb => {
       let ids = qb.selectFrom('support_case').where('partnership_id', '=', partnershipId)
       if (page.status) ids = ids.where('status', '=', page.status as 'open')
+      // After the cursor in (opened_on DESC, id ASC) order. "opened_on <= the cursor's date" bounds the index scan;
+      // the rest of the condition only sorts out the cases opened on the same day.
+      if (after) {
+        ids = ids
+          .where('opened_on', '<=', sql<string>`${after.openedOn}::date`)
+          .where(eb => eb.or([eb('opened_on', '<', sql<string>`${after.openedOn}::date`), eb('id', '>', after.id)]))
+      }
       ids = fromEnd ? ids.orderBy('opened_on', 'asc').orderBy('id', 'desc') : ids.orderBy('opened_on', 'desc').orderBy('id')
       // The page size is written into the SQL (a number we choose, never user input) so that the prepared statement's
       // generic plan knows it reads a page, and walks the index instead of sorting every case.
-      return ids.select(['id', 'opened_on']).offset(skip).limit(sql.lit(take))
+      const chosen = ids.select(['id', 'opened_on'])
+      return (after ? chosen : chosen.offset(skip)).limit(sql.lit(take))
     })
     .selectFrom('page')
     .innerJoin('support_case as c', join => join.on('c.partnership_id', '=', partnershipId).onRef('c.id', '=', 'page.id'))

@@ -6,7 +6,8 @@ import { labelOf } from '../../standard/codeLists.ts'
 import { formErrors } from '../../web/forms.ts'
 import type { Services } from '../../web/services.ts'
 import { activityLabel, closureReasons } from './caseworkRules.ts'
-import { NotFoundError } from './service.ts'
+import { decodeCaseListCursor, encodeCaseListCursor } from './rules.ts'
+import { CASE_PAGE_SIZE, NotFoundError } from './service.ts'
 
 const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -88,25 +89,49 @@ export const caseRoutes: FastifyPluginAsync<{ services: Services }> = async (app
       tags: ['cases'],
       summary: 'A page of the cases the caller may see, newest first (25 a page)',
       security: [{ session: [] }],
+      description: 'Two ways to page. By number (`page`, the default): the answer has the total and the number of pages, '
+        + 'and costs a count of every case the caller may see. By cursor (`after`, empty for the first page, then each '
+        + 'answer\'s `nextCursor`): nothing is counted and every page costs the same; for clients that walk the list. '
+        + 'Both answers give `nextCursor` (null on the last page). A cursor Hearth did not issue is 400.',
       querystring: {
         type: 'object',
-        properties: { page: { type: 'integer', minimum: 1, default: 1 }, status: { type: 'string', enum: ['awaiting-allocation', 'open', 'closed'] } },
+        properties: {
+          page: { type: 'integer', minimum: 1, default: 1 },
+          after: { type: 'string', maxLength: 80, description: 'Cursor paging: empty for the first page, then the previous answer\'s nextCursor' },
+          status: { type: 'string', enum: ['awaiting-allocation', 'open', 'closed'] },
+        },
         additionalProperties: false,
       },
       response: {
         200: {
           type: 'object',
+          required: ['rows', 'pageSize', 'nextCursor'],
           properties: {
             rows: { type: 'array', items: caseListItem },
-            total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' }, pages: { type: 'integer' },
+            total: { type: 'integer', description: 'Numbered paging only' },
+            page: { type: 'integer', description: 'Numbered paging only' },
+            pageSize: { type: 'integer' },
+            pages: { type: 'integer', description: 'Numbered paging only' },
+            nextCursor: { type: ['string', 'null'] },
           },
         },
+        400: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } },
       },
     },
-  }, async request => {
+  }, async (request, reply) => {
     const query = listQuery.parse(request.query)
-    if (!can(request.actor!.roles, 'case.read')) return { rows: [], total: 0, page: query.page, pageSize: 25, pages: 1 }
-    return services.cases.list(request.actor!, query)
+    const after = (request.query as { after?: string }).after
+    if (after !== undefined) {
+      const cursor = after === '' ? undefined : decodeCaseListCursor(after)
+      if (after !== '' && !cursor) return reply.code(400).send({ error: 'bad-request', message: `after: "${after.slice(0, 80)}" is not a cursor from this list; start again with after= (empty)` })
+      if (!can(request.actor!.roles, 'case.read')) return { rows: [], pageSize: CASE_PAGE_SIZE, nextCursor: null }
+      const result = await services.cases.listAfter(request.actor!, { after: cursor, status: query.status })
+      return { rows: result.rows, pageSize: result.pageSize, nextCursor: result.next ? encodeCaseListCursor(result.next) : null }
+    }
+    if (!can(request.actor!.roles, 'case.read')) return { rows: [], total: 0, page: query.page, pageSize: CASE_PAGE_SIZE, pages: 1, nextCursor: null }
+    const result = await services.cases.list(request.actor!, query)
+    const last = result.rows.at(-1)
+    return { ...result, nextCursor: result.page < result.pages && last ? encodeCaseListCursor({ openedOn: last.openedOn, id: last.id }) : null }
   })
 }
 

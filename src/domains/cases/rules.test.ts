@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseProfile, type PartnershipProfile } from '../partnership/profile.ts'
-import { caseloadAgainstCapacity, suggestIdvaTeam, type IdvaTeamInput } from './rules.ts'
+import { caseloadAgainstCapacity, decodeCaseListCursor, encodeCaseListCursor, suggestIdvaTeam, type IdvaTeamInput } from './rules.ts'
 
 const loadProfile = (name: string): PartnershipProfile => {
   const result = parseProfile(JSON.parse(readFileSync(new URL(`../../../profiles/${name}.json`, import.meta.url), 'utf8')))
@@ -205,5 +205,25 @@ describe('caseloadAgainstCapacity', () => {
     expect(() => caseloadAgainstCapacity(1.5, 1)).toThrow(RangeError)
     expect(() => caseloadAgainstCapacity(10, -1)).toThrow(RangeError)
     expect(() => caseloadAgainstCapacity(10, 1, 0)).toThrow(RangeError)
+  })
+})
+
+describe('case list cursors', () => {
+  const cursor = { openedOn: '2024-02-29', id: '0b7c1f7e-3f9a-4c1e-9a51-3c2d1e0f9a10' }
+
+  it('round-trips through the opaque, URL-safe form', () => {
+    const text = encodeCaseListCursor(cursor)
+    expect(text).toMatch(/^[A-Za-z0-9_-]+$/)
+    expect(decodeCaseListCursor(text)).toEqual(cursor)
+  })
+
+  it('refuses anything Hearth did not issue', () => {
+    const encode = (s: string) => Buffer.from(s, 'utf8').toString('base64url')
+    expect(decodeCaseListCursor('')).toBeUndefined()
+    expect(decodeCaseListCursor('not a cursor!')).toBeUndefined()
+    expect(decodeCaseListCursor(encode('2024-02-30~0b7c1f7e-3f9a-4c1e-9a51-3c2d1e0f9a10'))).toBeUndefined()
+    expect(decodeCaseListCursor(encode('2024-02-29~not-a-uuid'))).toBeUndefined()
+    expect(decodeCaseListCursor(encode("2024-02-29~0b7c1f7e-3f9a-4c1e-9a51-3c2d1e0f9a10' OR 1=1"))).toBeUndefined()
+    expect(decodeCaseListCursor('A'.repeat(81))).toBeUndefined()
   })
 })

@@ -225,3 +225,20 @@ export const caseloadAgainstCapacity = (casesInLast12Months: number, fte: number
     text: `${cases} against a capacity of ${capacity} (${fte} FTE at ${capacityPerFte} a year): ${percentOfCapacity}% of capacity`,
   }
 }
+
+/** A case list cursor: where the next page starts (the last case shown: its opening date and id). */
+export type CaseListCursor = { openedOn: string; id: string }
+
+const cursorPattern = /^(\d{4}-\d{2}-\d{2})~([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/
+
+/** The cursor as clients pass it back: opaque, URL-safe. */
+export const encodeCaseListCursor = (cursor: CaseListCursor): string => Buffer.from(`${cursor.openedOn}~${cursor.id}`, 'utf8').toString('base64url')
+
+/** The cursor a client sent, or undefined when it is not one Hearth issued (the caller answers 400). */
+export const decodeCaseListCursor = (text: string): CaseListCursor | undefined => {
+  if (!/^[A-Za-z0-9_-]{1,80}$/.test(text)) return undefined
+  const match = cursorPattern.exec(Buffer.from(text, 'base64url').toString('utf8'))
+  if (!match) return undefined
+  const [, openedOn, id] = match
+  return isIsoDate(openedOn!) ? { openedOn: openedOn!, id: id! } : undefined
+}

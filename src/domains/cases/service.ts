@@ -5,6 +5,7 @@ import type { DB } from '../../db/schema.ts'
 import { withActor } from '../../db/scope.ts'
 import { recordAudit } from '../audit/service.ts'
 import * as repo from './repository.ts'
+import type { CaseCursor } from './repository.ts'
 
 export const CASE_PAGE_SIZE = 25
 
@@ -16,6 +17,8 @@ export class NotFoundError extends Error {
 
 export function createCaseService(deps: { db: Kysely<DB>; engine?: Engine | undefined }) {
   const { db } = deps
+  // Case pages are planned once per connection on a server (see ScopeOptions.genericPlans).
+  const genericPlans = deps.engine === 'postgres'
   return {
     /** A page of the cases the actor may see. The people shown are recorded in the audit log. */
     async list(actor: Actor, options: { page: number; status?: string | undefined; pageSize?: number }) {
@@ -24,7 +27,7 @@ export function createCaseService(deps: { db: Kysely<DB>; engine?: Engine | unde
       return withActor(db, actor, async tx => {
         // Counted first, so that a page in the second half can be read from the other end of the index.
         const total = await repo.caseCount(tx, actor.partnershipId, options.status)
-        const rows = await repo.casePage(tx, actor.partnershipId, { offset: (page - 1) * pageSize, limit: pageSize, status: options.status, total, genericPlan: deps.engine === 'postgres' })
+        const rows = await repo.casePage(tx, actor.partnershipId, { offset: (page - 1) * pageSize, limit: pageSize, status: options.status, total })
         if (rows.length > 0) {
           await recordAudit(tx, actor, {
             action: 'CASE_LIST_VIEW',
@@ -34,7 +37,31 @@ export function createCaseService(deps: { db: Kysely<DB>; engine?: Engine | unde
           })
         }
         return { rows, total, page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) }
-      })
+      }, { genericPlans })
+    },
+
+    /**
+     * A page of the cases the actor may see, after a cursor (or from the start): a keyset page, for API clients that
+     * walk the list. Nothing is counted and every page costs the same, wherever it is in the list. The people shown
+     * are recorded in the audit log, as for a numbered page.
+     */
+    async listAfter(actor: Actor, options: { after?: CaseCursor | undefined; status?: string | undefined; pageSize?: number }) {
+      const pageSize = options.pageSize ?? CASE_PAGE_SIZE
+      return withActor(db, actor, async tx => {
+        // One more than the page, to know whether there is a next page without counting.
+        const found = await repo.casePage(tx, actor.partnershipId, { offset: 0, limit: pageSize + 1, status: options.status, after: options.after })
+        const rows = found.slice(0, pageSize)
+        if (rows.length > 0) {
+          await recordAudit(tx, actor, {
+            action: 'CASE_LIST_VIEW',
+            subjectType: 'case-list',
+            fields: ['personName', 'team', 'allocatedTo', 'status', 'riskLevel'],
+            details: { ...(options.after ? { after: options.after } : { page: 1 }), personIds: rows.map(r => r.personId), caseIds: rows.map(r => r.id) },
+          })
+        }
+        const last = rows.at(-1)
+        return { rows, pageSize, next: found.length > pageSize && last ? { openedOn: last.openedOn, id: last.id } : undefined }
+      }, { genericPlans })
     },
 
     /**
