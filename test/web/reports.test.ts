@@ -290,6 +290,23 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     }
   })
 
+  it('lets an analyst drill from the Marac return\'s counts to the MARAC cases behind them', async () => {
+    const c = await signedIn('analyst')
+    const page = await c.get('/reports/marac-return?quarter=2022-Q1')
+    const data = JSON.parse((await c.get('/reports/marac-return/2022-Q1.json')).body)
+    const meeting = data.meetings[0]
+    const link = new RegExp(`href="(/reports/marac-return/drill\\?quarter=2022-Q1&amp;meeting=${meeting.meetingDate}&amp;measure=cases)">${meeting.cases}<`).exec(page.body)
+    expect(link).not.toBeNull()
+    const drill = await c.get(link![1]!.replaceAll('&amp;', '&'))
+    expect(drill.statusCode).toBe(200)
+    expect(drill.body).toContain(`${meeting.cases} MARAC case`)
+    expect((drill.body.match(/<tr class="govuk-table__row">/g) ?? []).length).toBe(meeting.cases + 1)
+    const total = await c.get(`/reports/marac-return/drill?quarter=2022-Q1&meeting=total&measure=referredByPolice`)
+    expect(total.body).toContain(`${data.totals.referredByPolice} MARAC cases`)
+    expect((await c.get('/reports/marac-return/drill?quarter=2022-Q1&meeting=total&measure=given_name')).statusCode).toBe(404)
+    expect((await c.get('/reports/marac-return/drill?quarter=2022-Q1&meeting=2022-13-01&measure=cases')).statusCode).toBe(404)
+  })
+
   it('shows the Part 4 return with every field, not-computed ones with their reason, and the Marac return with its CSV', async () => {
     const c = await signedIn('commissioner')
     const part4 = await c.get('/reports/part4?year=2022-23')
@@ -309,6 +326,8 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     expect(marac.body).toContain('Cases by meeting date')
     const data = JSON.parse((await c.get('/reports/marac-return/2022-Q1.json')).body)
     expect(marac.body).toContain(`${data.totals.cases} cases`)
+    expect(marac.body).not.toContain('/reports/marac-return/drill')
+    expect((await c.get('/reports/marac-return/drill?quarter=2022-Q1&meeting=total&measure=cases')).statusCode).toBe(404)
     const csv = await c.get('/reports/marac-return/2022-Q1.csv')
     expect(csv.body.split(/\r?\n/)[0]).toBe('"meeting_date","cases","repeats","children","referred_by_police","referred_by_partners","victim_minoritised","victim_lgbt","victim_disability","victim_male","victim_aged_16_17","perpetrators_aged_17_or_below"')
     const referrer = await signedIn('referrer')

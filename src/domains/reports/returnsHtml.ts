@@ -31,18 +31,22 @@ ${Object.entries(sections).map(([code, title]) => {
   }).join('\n')}`
 }
 
-export function maracReturnBody(report: MaracReturn): string {
+/** When given, every count of the Marac return links to its cases: drillHref(meeting date or "total", measure). */
+export type MaracReturnHtmlOptions = { drillHref?: (meeting: string, measure: string) => string }
+
+export function maracReturnBody(report: MaracReturn, opts: MaracReturnHtmlOptions = {}): string {
   const cols: [keyof MaracReturn['meetings'][number], string][] = [
     ['cases', 'Cases'], ['repeats', 'Repeats'], ['children', 'Children'], ['referredByPolice', 'Referred by police'], ['referredByPartners', 'Referred by partners'],
     ['minoritised', 'Black, Asian or racially minoritised'], ['lgbt', 'LGBT+'], ['disability', 'Disability'], ['male', 'Male'], ['aged16to17', 'Aged 16-17'],
   ]
   const t = report.totals
+  const cell = (meeting: string, measure: string, v: unknown) => `<td class="govuk-table__cell govuk-table__cell--numeric">${opts.drillHref && typeof v === 'number' && v > 0 ? `<a class="govuk-link" href="${esc(opts.drillHref(meeting, measure))}">${esc(v)}</a>` : esc(v)}</td>`
   return `<h1 class="govuk-heading-l">SafeLives Marac quarterly return<span class="govuk-caption-m">${esc(report.partnership.name)}, ${esc(report.period.label)}</span></h1>
 <p class="govuk-body">${t.meetings} meeting${t.meetings === 1 ? '' : 's'}, ${t.cases} cases; repeats ${t.repeatPercent ?? 'N/A'}${t.repeatPercent === null ? '' : '%'} (within ${report.repeatWindowMonths} months); referred by partner agencies ${t.partnerPercent ?? 'N/A'}${t.partnerPercent === null ? '' : '%'}. Perpetrators aged 17 or below (M-11) are not recorded in Hearth.</p>
 <table class="govuk-table" id="meetings"><caption class="govuk-table__caption govuk-table__caption--m">Cases by meeting date</caption>
 <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Meeting</th>${cols.map(([, h]) => `<th scope="col" class="govuk-table__header govuk-table__header--numeric">${esc(h)}</th>`).join('')}</tr></thead>
-<tbody class="govuk-table__body">${report.meetings.map(m => `<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">${esc(m.meetingDate)}</th>${cols.map(([k]) => `<td class="govuk-table__cell govuk-table__cell--numeric">${esc(m[k])}</td>`).join('')}</tr>`).join('')}
-<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">Total</th>${cols.map(([k]) => `<td class="govuk-table__cell govuk-table__cell--numeric">${esc(t[k as keyof typeof t])}</td>`).join('')}</tr></tbody></table>
+<tbody class="govuk-table__body">${report.meetings.map(m => `<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">${esc(m.meetingDate)}</th>${cols.map(([k]) => cell(m.meetingDate, k, m[k])).join('')}</tr>`).join('')}
+<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">Total</th>${cols.map(([k]) => cell('total', k, t[k as keyof typeof t])).join('')}</tr></tbody></table>
 <h2 class="govuk-heading-m">Definitions (version ${esc(report.definitions.version)})</h2>
 <ul class="govuk-list govuk-list--bullet" id="definitions">${Object.entries(report.definitions.fields).map(([id, f]) => `<li>${esc(id)} ${esc(f.label)}: ${esc('rule' in f ? f.rule : '')} (${esc(f.status)})</li>`).join('')}</ul>`
 }

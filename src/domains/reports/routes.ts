@@ -25,7 +25,16 @@ const episodeDimensionLabels: Record<string, string> = {
   age: 'age band', sex: 'sex', 'gender-identity': 'gender identity', ethnicity: 'ethnicity', disability: 'disability',
   'sexual-orientation': 'sexual orientation', nrpf: 'no recourse to public funds', children: 'children',
 }
-import { createReportService, type DrillMeasure, ReportError } from './service.ts'
+import { createReportService, type DrillMeasure, MARAC_DRILL_MEASURES, type MaracDrillMeasure, ReportError } from './service.ts'
+
+const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+
+/** The Marac return's columns, as a drill page names them. */
+const maracMeasureLabels: Record<MaracDrillMeasure, string> = {
+  cases: 'MARAC cases', repeats: 'Repeat cases', children: 'Cases with children in the household', referredByPolice: 'Cases referred by police',
+  referredByPartners: 'Cases referred by partner agencies', minoritised: 'Cases: victim Black, Asian or racially minoritised', lgbt: 'Cases: victim LGBT+',
+  disability: 'Cases: victim has a disability', male: 'Cases: victim male', aged16to17: 'Cases: victim aged 16-17',
+}
 
 const measures: DrillMeasure[] = ['referrals', 'engaged', 'repeats', 'male', 'disability', 'lgbt']
 const quarterPattern = /^\d{4}-Q[1-4]$/
@@ -227,10 +236,32 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     if (quarter === '') return reply.view('reports/views/return.njk', base)
     if (!quarterPattern.test(quarter)) return reply.code(400).view('reports/views/return.njk', { ...base, error: 'Enter a quarter like 2022-Q1 (April to June 2022)' })
     const report = await reports.maracReturn(actor, { quarter })
+    const drillHref = can(actor.roles, 'report.drill') ? (meeting: string, measure: string) => `/reports/marac-return/drill?quarter=${report.period.code}&meeting=${meeting}&measure=${measure}` : undefined
     return reply.view('reports/views/return.njk', {
-      ...base, title: `SafeLives Marac quarterly return ${report.period.code}`, body: maracReturnBody(report),
+      ...base, title: `SafeLives Marac quarterly return ${report.period.code}`, body: maracReturnBody(report, { drillHref }),
       downloads: ['csv', 'json'].map(f => ({ text: f.toUpperCase(), href: `/reports/marac-return/${report.period.code}.${f}` })),
     })
+  })
+  app.get('/reports/marac-return/drill', async (request, reply) => {
+    const actor = reader(request)
+    if (!can(actor.roles, 'report.drill')) throw new NotFoundError()
+    const query = request.query as Record<string, string | undefined>
+    const quarter = query.quarter ?? ''
+    const measure = query.measure as MaracDrillMeasure
+    if (!quarterPattern.test(quarter) || !query.meeting || !MARAC_DRILL_MEASURES.includes(measure)) throw new NotFoundError()
+    try {
+      const result = await reports.maracReturnDrill(actor, { quarter, meeting: query.meeting, measure })
+      const what = maracMeasureLabels[measure]
+      const heading = `${what}: ${result.meeting === 'total' ? 'all meetings' : `meeting of ${longDate.format(new Date(`${result.meeting}T12:00:00Z`))}`}`
+      const drill = { ...result, count: result.listed + result.notOpen }
+      return reply.view('reports/views/marac-drill.njk', {
+        title: heading, heading, caption: `SafeLives Marac return, ${result.period.label}`, back: `/reports/marac-return?quarter=${result.quarter}`, backText: 'Back to the Marac return',
+        result: drill, showChildren: measure === 'children', children: result.count,
+      })
+    } catch (error) {
+      if (error instanceof ReportError && error.code === 'invalid-figure') throw new NotFoundError()
+      throw error
+    }
   })
   app.get<{ Params: { file: string } }>('/reports/marac-return/:file', async (request, reply) => {
     const actor = reader(request)

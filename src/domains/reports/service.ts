@@ -99,6 +99,28 @@ export type NeedsDrillResult = {
 }
 export type MaracDrillCase = { source: 'imported' | 'app'; reference: string; meetingDate: string; agency: string }
 
+/** The SafeLives Marac return's measures (M-2 to M-10) that count cases (children: the children in them). */
+export const MARAC_DRILL_MEASURES = ['cases', 'repeats', 'children', 'referredByPolice', 'referredByPartners', 'minoritised', 'lgbt', 'disability', 'male', 'aged16to17'] as const
+export type MaracDrillMeasure = (typeof MARAC_DRILL_MEASURES)[number]
+/** Which of the return's cases each measure counts (f: one row per case, see maracReturnCases). */
+const maracFlagSql: Record<Exclude<MaracDrillMeasure, 'cases' | 'children'>, ReturnType<typeof sql>> = {
+  repeats: sql`f.repeat`, referredByPolice: sql`f.police`, referredByPartners: sql`NOT f.police`, minoritised: sql`f.minoritised`,
+  lgbt: sql`coalesce(f.lgbt, false)`, disability: sql`f.disabled`, male: sql`coalesce(f.male, false)`, aged16to17: sql`f.aged16to17`,
+}
+/** Each measure's value for a group of the return's cases. */
+const maracMeasureSql: Record<Exclude<MaracDrillMeasure, 'cases'>, ReturnType<typeof sql>> = {
+  ...Object.fromEntries(Object.entries(maracFlagSql).map(([k, v]) => [k, sql`count(*) FILTER (WHERE ${v})`])) as Record<keyof typeof maracFlagSql, ReturnType<typeof sql>>,
+  children: sql`sum(f.children)`,
+}
+export type MaracReturnDrillResult = {
+  quarter: string; period: Period; meeting: string; measure: MaracDrillMeasure
+  /** The figure (cases; for children, the children in them). */
+  count: number
+  /** Cases listed, and cases behind the figure that the reader's access does not open. */
+  listed: number; notOpen: number; truncated: boolean
+  cases: (MaracDrillCase & { children: number })[]
+}
+
 export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) {
   const { db } = deps
   const now = deps.now ?? (() => new Date())
@@ -532,30 +554,35 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     })
   }
 
-  /** The SafeLives Marac quarterly dataset, per meeting date (see maracReturn.ts). */
-  async function maracReturn(who: Who, options: { quarter: string }): Promise<MaracReturn> {
-    const agencyId = readerAgency(who)
-    const period = periodOf(options.quarter)
-    const profile = await profileOf(who.partnershipId)
+  /** The MARAC repeat window in force at the end of a period, and the history the return reads for repeats. */
+  function maracWindow(profile: PartnershipProfile, period: Period) {
     const months = profile.repeatWindows.find(w => w.effectiveFrom <= period.to && (w.effectiveTo === undefined || w.effectiveTo >= period.to))?.maracMonths ?? 12
-    const history = addMonthsSql(period.from, months)
+    return { months, history: addMonthsSql(period.from, months) }
+  }
+
+  /**
+   * The MARAC return's cases, one row per case with each field's flag (`f`: date heard, source, reference, referring
+   * agency, and the M-3 to M-10 flags), over the history the repeats need. The return counts these rows and its
+   * drill-down lists them, so a figure and its cases cannot disagree. Ages come from the episode's generated
+   * age_at_referral (the date of birth, else the recorded age), which the application role may read.
+   */
+  function maracReturnCases(partnershipId: string, agencyId: string | null, period: Period, months: number, history: string) {
     const notMinoritised = [...MARAC_RETURN_DEFINITIONS.notMinoritised]
-    const rows = await db.transaction().execute(async tx => {
-      const result = await sql<MaracMeetingRow>`
-        WITH m AS (
-          SELECT e.referral_date AS d, e.agency_id::text || '|' || e.person_ref AS victim,
+    return sql`
+        m AS (
+          SELECT 'imported' AS source, e.record_id AS reference, e.agency_id, e.referral_date AS d, e.agency_id::text || '|' || e.person_ref AS victim,
                  CASE WHEN coalesce(e.perpetrator_ref, '') IN ('', 'not-known', 'declined') THEN NULL ELSE e.agency_id::text || '|' || e.perpetrator_ref END AS perp,
                  NULL::boolean AS flagged_repeat, coalesce(e.children_count, 0) AS children, e.referral_source = 'police' AS police,
                  e.ethnicity IS NOT NULL AND e.ethnicity NOT IN ('not-known', 'declined') AND e.ethnicity <> ALL (${notMinoritised}::text[]) AS minoritised,
                  (e.sexual_orientation IN ('gay-lesbian', 'bisexual') OR e.trans = 'yes' OR e.gender_identity = 'non-binary') AS lgbt,
                  coalesce(cardinality(array_remove(array_remove(array_remove(e.disability, 'none'), 'not-known'), 'declined')), 0) > 0 AS disabled,
                  e.sex = 'male' AS male,
-                 coalesce(CASE WHEN e.date_of_birth IS NOT NULL THEN date_part('year', age(e.referral_date, e.date_of_birth))::int ELSE e.age END BETWEEN 16 AND 17, false) AS aged16to17
+                 coalesce(e.age_at_referral BETWEEN 16 AND 17, false) AS aged16to17
             FROM service_episode e
-           WHERE e.partnership_id = ${who.partnershipId}::uuid AND e.service = 'marac' AND e.referral_date BETWEEN ${history}::date AND ${period.to}::date
+           WHERE e.partnership_id = ${partnershipId}::uuid AND e.service = 'marac' AND e.referral_date BETWEEN ${history}::date AND ${period.to}::date
              ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
           UNION ALL
-          SELECT mc.meeting_date, mc.person_id::text, r.perpetrator_id::text, mc.is_repeat, mc.children_in_household, a.kind = 'police',
+          SELECT 'app', mc.id::text, mc.referring_agency_id, mc.meeting_date, mc.person_id::text, r.perpetrator_id::text, mc.is_repeat, mc.children_in_household, a.kind = 'police',
                  p.ethnicity IS NOT NULL AND p.ethnicity NOT IN ('not-known', 'declined') AND p.ethnicity <> ALL (${notMinoritised}::text[]),
                  coalesce(p.gender_identity = 'non-binary', false), false, coalesce(p.sex = 'male', false),
                  coalesce(p.date_of_birth IS NOT NULL AND date_part('year', age(mc.meeting_date, p.date_of_birth)) BETWEEN 16 AND 17, false)
@@ -563,17 +590,31 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
             JOIN referral r ON r.partnership_id = mc.partnership_id AND r.id = mc.referral_id
             JOIN person p ON p.partnership_id = mc.partnership_id AND p.id = mc.person_id
             JOIN agency a ON a.partnership_id = mc.partnership_id AND a.id = mc.referring_agency_id
-           WHERE mc.partnership_id = ${who.partnershipId}::uuid AND mc.status <> 'withdrawn' AND mc.meeting_date BETWEEN ${history}::date AND ${period.to}::date
+           WHERE mc.partnership_id = ${partnershipId}::uuid AND mc.status <> 'withdrawn' AND mc.meeting_date BETWEEN ${history}::date AND ${period.to}::date
              ${agencyId ? sql`AND mc.referring_agency_id = ${agencyId}::uuid` : sql``}
-        ), f AS (
+        ), w AS (
           SELECT m.*, max(m.d) OVER (PARTITION BY m.victim, m.perp ORDER BY m.d RANGE BETWEEN UNBOUNDED PRECEDING AND '1 day'::interval PRECEDING) AS prev FROM m
-        )
+        ), f AS (
+          SELECT w.source, w.reference, w.agency_id, w.d, w.children,
+                 coalesce(w.flagged_repeat, w.perp IS NOT NULL AND w.prev IS NOT NULL AND w.d <= (w.prev + make_interval(months => ${months}::int))::date) AS repeat,
+                 coalesce(w.police, false) AS police, w.minoritised, w.lgbt, w.disabled, w.male, w.aged16to17
+            FROM w WHERE w.d BETWEEN ${period.from}::date AND ${period.to}::date
+        )`
+  }
+
+  /** The SafeLives Marac quarterly dataset, per meeting date (see maracReturn.ts). */
+  async function maracReturn(who: Who, options: { quarter: string }): Promise<MaracReturn> {
+    const agencyId = readerAgency(who)
+    const period = periodOf(options.quarter)
+    const profile = await profileOf(who.partnershipId)
+    const { months, history } = maracWindow(profile, period)
+    const rows = await db.transaction().execute(async tx => {
+      const result = await sql<MaracMeetingRow>`
+        WITH ${maracReturnCases(who.partnershipId, agencyId, period, months, history)}
         SELECT to_char(f.d, 'YYYY-MM-DD') AS "meetingDate", count(*)::int AS cases,
-               count(*) FILTER (WHERE coalesce(f.flagged_repeat, f.perp IS NOT NULL AND f.prev IS NOT NULL AND f.d <= (f.prev + make_interval(months => ${months}::int))::date))::int AS repeats,
-               sum(f.children)::int AS children, count(*) FILTER (WHERE f.police)::int AS "referredByPolice", count(*) FILTER (WHERE NOT coalesce(f.police, false))::int AS "referredByPartners",
-               count(*) FILTER (WHERE f.minoritised)::int AS minoritised, count(*) FILTER (WHERE f.lgbt)::int AS lgbt, count(*) FILTER (WHERE f.disabled)::int AS disability,
-               count(*) FILTER (WHERE f.male)::int AS male, count(*) FILTER (WHERE f.aged16to17)::int AS "aged16to17", NULL AS "perpetratorsAged17OrBelow"
-          FROM f WHERE f.d BETWEEN ${period.from}::date AND ${period.to}::date
+               ${sql.join(MARAC_DRILL_MEASURES.filter(m => m !== 'cases').map(m => sql`${maracMeasureSql[m]}::int AS ${sql.ref(m)}`))},
+               NULL AS "perpetratorsAged17OrBelow"
+          FROM f
          GROUP BY f.d ORDER BY f.d`.execute(tx)
       await recordAudit(tx, who, { action: 'REPORT_VIEW', subjectType: 'report', subjectId: `marac-return/${period.code}`, details: { report: 'marac-return', quarter: period.code } })
       return result.rows
@@ -584,6 +625,47 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
       period: { code: period.code, from: period.from, to: period.to, label: period.label },
       repeatWindowMonths: months, meetings: rows, totals: totalsOf(rows),
     }
+  }
+
+  /**
+   * The MARAC cases behind one figure of the SafeLives Marac return: a measure (M-2 to M-10) for one meeting date or
+   * for the quarter ("total"). The same rows and flags as the return (maracReturnCases), read as the user: row-level
+   * security decides which cases are listed (the app's MARAC cases are open to MARAC roles; analysts see the imported
+   * MARAC records), and the figure is counted again without the reader's access so that any case not listed is
+   * counted and said (`notOpen`). Case reference, date heard, referring agency and the counted flag: never a name.
+   * Audited (REPORT_DRILL).
+   */
+  async function maracReturnDrill(who: Actor, options: { quarter: string; meeting: string; measure: MaracDrillMeasure; limit?: number }): Promise<MaracReturnDrillResult> {
+    if (!can(who.roles, 'report.drill')) throw new ReportError('forbidden', 'You may see the figures but not the records behind them.')
+    if (!MARAC_DRILL_MEASURES.includes(options.measure)) throw new ReportError('invalid-figure', `There is no measure "${options.measure}".`)
+    if (options.meeting !== 'total' && !(/^\d{4}-\d{2}-\d{2}$/.test(options.meeting) && !Number.isNaN(Date.parse(options.meeting)) && new Date(options.meeting).toISOString().slice(0, 10) === options.meeting)) throw new ReportError('invalid-figure', `There is no meeting "${options.meeting}".`)
+    const agencyId = scopeFor(who.roles, 'report.drill') === 'agency' ? who.agencyId : null
+    const period = periodOf(options.quarter)
+    const profile = await profileOf(who.partnershipId)
+    const { months, history } = maracWindow(profile, period)
+    const limit = options.limit ?? 1000
+    const where = sql`${options.meeting === 'total' ? sql`true` : sql`f.d = ${options.meeting}::date`} AND ${options.measure === 'children' ? sql`f.children > 0` : options.measure === 'cases' ? sql`true` : maracFlagSql[options.measure]}`
+    const value = options.measure === 'children' ? sql`coalesce(sum(f.children), 0)::int` : sql`count(*)::int`
+    const cte = maracReturnCases(who.partnershipId, agencyId, period, months, history)
+    const figure = await sql<{ value: number; cases: number }>`WITH ${cte} SELECT ${value} AS value, count(*)::int AS cases FROM f WHERE ${where}`.execute(db)
+    return withActor(db, who, async tx => {
+      const rows = await sql<{ source: 'imported' | 'app'; reference: string; d: string; agency: string; children: number }>`
+        WITH ${cte}
+        SELECT f.source, f.reference, to_char(f.d, 'YYYY-MM-DD') AS d, a.code AS agency, f.children
+          FROM f JOIN agency a ON a.partnership_id = ${who.partnershipId}::uuid AND a.id = f.agency_id
+         WHERE ${where}
+         ORDER BY f.d, a.code, f.reference`.execute(tx)
+      await recordAudit(tx, who, {
+        action: 'REPORT_DRILL', subjectType: 'report', subjectId: `marac-return/${period.code}/${options.meeting}/${options.measure}`,
+        details: { report: 'marac-return', quarter: period.code, meeting: options.meeting, measure: options.measure, records: Math.min(limit, rows.rows.length) },
+      })
+      const count = figure.rows[0]?.value ?? 0
+      return {
+        quarter: period.code, period, meeting: options.meeting, measure: options.measure, count,
+        listed: rows.rows.length, notOpen: Math.max(0, (figure.rows[0]?.cases ?? 0) - rows.rows.length), truncated: rows.rows.length > limit,
+        cases: rows.rows.slice(0, limit).map(r => ({ source: r.source, reference: r.reference, meetingDate: r.d, agency: r.agency, children: r.children })),
+      }
+    })
   }
 
   /** The Part 4 safe accommodation return for a financial year (see part4.ts). */
@@ -651,7 +733,7 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     })
   }
 
-  return { quarterly, drill, needsAssessment, needsDrill, maracReturn, part4, profileOf }
+  return { quarterly, drill, needsAssessment, needsDrill, maracReturn, maracReturnDrill, part4, profileOf }
 }
 
 export type ReportService = ReturnType<typeof createReportService>
