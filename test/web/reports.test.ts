@@ -307,6 +307,24 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     expect((await c.get('/reports/marac-return/drill?quarter=2022-Q1&meeting=2022-13-01&measure=cases')).statusCode).toBe(404)
   })
 
+  it('lets an analyst drill from the Part 4 return\'s counts to de-identified records, and not from fields it does not compute', async () => {
+    const c = await signedIn('analyst')
+    const page = await c.get('/reports/part4?year=2022-23')
+    const json = JSON.parse((await c.get('/reports/part4/2022-23.json')).body)
+    const individuals = json.fields.find((f: { id: string }) => f.id === 'P4-C1').value as number
+    expect(individuals).toBeGreaterThan(0)
+    const link = new RegExp(`href="(/reports/part4/drill\\?year=2022-23&amp;figure=P4-C1)">${individuals}<`).exec(page.body)
+    expect(link).not.toBeNull()
+    const drill = await c.get(link![1]!.replaceAll('&amp;', '&'))
+    expect(drill.statusCode).toBe(200)
+    expect(drill.body).toContain(`${individuals} record`)
+    expect((drill.body.match(/<tr class="govuk-table__row">/g) ?? []).length).toBe(individuals + 1)
+    expect(drill.body).toContain('Household member')
+    // Not-computed fields have no link and no drill.
+    expect(page.body).not.toContain('figure=P4-G1')
+    expect((await c.get('/reports/part4/drill?year=2022-23&figure=P4-G1')).statusCode).toBe(404)
+  })
+
   it('shows the Part 4 return with every field, not-computed ones with their reason, and the Marac return with its CSV', async () => {
     const c = await signedIn('commissioner')
     const part4 = await c.get('/reports/part4?year=2022-23')
@@ -320,6 +338,9 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     const bad = await c.get('/reports/part4?year=2022-24')
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toContain('A financial year is written like 2023-24 (April 2023 to March 2024); got &quot;2022-24&quot;')
+
+    expect(part4.body).not.toContain('/reports/part4/drill')
+    expect((await c.get('/reports/part4/drill?year=2022-23&figure=P4-C1')).statusCode).toBe(404)
 
     const marac = await c.get('/reports/marac-return?quarter=2022-Q1')
     expect(marac.statusCode).toBe(200)

@@ -145,8 +145,12 @@ export function buildPart4(input: { partnership: { code: string; name: string };
   const d = PART4_DEFINITIONS
   const { rows } = input
   const adults = rows.members.filter(r => r.role === 'adult')
+  // Every type with a household or an individual (in the records they come together: members are of households),
+  // so that each figure is a sum over records (see part4FigureRecords).
   const byType: Part4Return['supported']['byType'] = {}
-  for (const h of rows.households) byType[h.type] = { households: h.n, individuals: sumOf(rows.members.filter(r => r.type === h.type)) }
+  for (const type of new Set([...rows.households.map(h => h.type), ...rows.members.map(m => m.type)])) {
+    byType[type] = { households: sumOf(rows.households.filter(h => h.type === type)), individuals: sumOf(rows.members.filter(r => r.type === type)) }
+  }
   const supported: Part4Return['supported'] = {
     households: sumOf(rows.households), individuals: sumOf(rows.members),
     women: sumOf(adults.filter(r => r.gender === 'woman')), men: sumOf(adults.filter(r => r.gender === 'man')),
@@ -211,4 +215,84 @@ export function buildPart4(input: { partnership: { code: string; name: string };
     bedspaces, supported, unableToSupport, stoppedSupport,
     notComputed: fields.filter(f => f.notComputed).map(f => `${f.id} ${f.label}: ${f.notComputed!.reason}`),
   }
+}
+
+/**
+ * One record the Part 4 return counts, de-identified (the columns of hearth_part4_records and of the drill function
+ * hearth_report_drill_part4, migration 202611300600): a room (space), a sanctuary job fitted, a household member, a
+ * household (placement, with its lead adult's counted characteristics), a referral received, a referral declined, a
+ * household that stopped receiving support (ended). Never a name, date of birth, address or free text.
+ */
+export type Part4Record = {
+  kind: 'space' | 'sanctuary' | 'member' | 'household' | 'referral' | 'declined' | 'ended'
+  id: string
+  provider_agency_id: string | null
+  referring_agency_id: string | null
+  accommodation_type: string | null
+  status: string | null
+  reason: string | null
+  started_on: string | null
+  ended_on: string | null
+  role: string | null
+  gender: string | null
+  age: number | null
+  ethnicity: string | null
+  /** The household's support needs as codes (mental-health, substance-use, nrpf, lgbt-plus, deaf); null: no referral. */
+  needs: string[] | null
+  by_and_for: string[] | null
+  /** The referring agency's kind (referrals). */
+  source: string | null
+}
+
+/** The grouped rows the return is built from, from its records. */
+export function part4RowsOf(records: readonly Part4Record[]): Part4Rows {
+  const of = (kind: Part4Record['kind']) => records.filter(r => r.kind === kind)
+  const group = <K extends string>(rs: readonly Part4Record[], key: (r: Part4Record) => Record<K, string | null>) => {
+    const out = new Map<string, Record<K, string | null> & { n: number }>()
+    for (const r of rs) {
+      const k = key(r)
+      const id = JSON.stringify(k)
+      const row = out.get(id) ?? { ...k, n: 0 }
+      row.n++
+      out.set(id, row)
+    }
+    return [...out.values()]
+  }
+  return {
+    spaces: group(of('space'), r => ({ type: r.accommodation_type })) as Part4Rows['spaces'],
+    byAndFor: group(of('space').flatMap(r => (r.by_and_for ?? []).map(c => ({ ...r, reason: c }))), r => ({ characteristic: r.reason })) as Part4Rows['byAndFor'],
+    sanctuaryFitted: of('sanctuary').length,
+    members: group(of('member'), r => ({ type: r.accommodation_type, role: r.role, gender: r.gender })) as Part4Rows['members'],
+    households: group(of('household'), r => ({ type: r.accommodation_type })) as Part4Rows['households'],
+    leadAdults: of('household').map(r => ({
+      gender: r.gender, age: r.age, ethnicity: r.ethnicity,
+      household: r.needs === null ? null : {
+        mentalHealthSupport: r.needs.includes('mental-health'), substanceUseSupport: r.needs.includes('substance-use'), nrpf: r.needs.includes('nrpf'),
+        communities: r.needs.filter(n => n === 'lgbt-plus' || n === 'deaf'),
+      },
+    })),
+    referrals: group(of('referral'), r => ({ type: r.accommodation_type, status: r.status, source: r.source })) as Part4Rows['referrals'],
+    declined: group(of('declined'), r => ({ reason: r.reason })) as Part4Rows['declined'],
+    ended: group(of('ended'), r => ({ reason: r.reason })) as Part4Rows['ended'],
+  }
+}
+
+/** Every count of a computed field, by path ("P4-C2/women", "P4-D1/byType/refuge"), with its value. */
+export function part4Figures(report: Part4Return): Map<string, number> {
+  const out = new Map<string, number>()
+  const walk = (path: string, v: unknown) => {
+    if (typeof v === 'number') out.set(path, v)
+    else if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(`${path}/${k}`, x)
+  }
+  for (const f of report.fields) if (!f.notComputed) walk(f.id, f.value)
+  return out
+}
+
+/**
+ * The records behind one count of the return. Every count is a sum over records, so the records behind a figure
+ * are those that count towards it when the return is built from each record alone, by the same function
+ * (buildPart4) that builds the return: a figure and its records cannot disagree.
+ */
+export function part4FigureRecords<R extends Part4Record>(records: readonly R[], figure: string, input: Omit<Parameters<typeof buildPart4>[0], 'rows'>): R[] {
+  return records.filter(r => (part4Figures(buildPart4({ ...input, rows: part4RowsOf([r]) })).get(figure) ?? 0) > 0)
 }

@@ -7,18 +7,27 @@ import type { Part4Return } from './part4.ts'
 
 const esc = (value: unknown): string => String(value ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
-/** A computed value: a number, or a nested list of named numbers. */
-function valueHtml(value: unknown): string {
+/**
+ * A computed value: a number, or a nested list of named numbers. With drillHref, each count above zero links to the
+ * records behind it, by its path ("P4-C2/women": see part4Figures).
+ */
+function valueHtml(value: unknown, path = '', drillHref?: (figure: string) => string): string {
   if (value === null || value === undefined) return 'Not recorded'
-  if (typeof value === 'number') return value.toLocaleString('en-GB')
+  if (typeof value === 'number') {
+    const text = value.toLocaleString('en-GB')
+    return drillHref && path && value > 0 ? `<a class="govuk-link" href="${esc(drillHref(path))}">${text}</a>` : text
+  }
   if (typeof value === 'string') return esc(value)
   if (Array.isArray(value)) return value.length ? esc(value.join(', ')) : 'None'
   const entries = Object.entries(value as Record<string, unknown>)
   if (entries.length === 0) return 'None'
-  return `<ul class="govuk-list">${entries.map(([k, v]) => `<li>${esc(k)}: ${valueHtml(v)}</li>`).join('')}</ul>`
+  return `<ul class="govuk-list">${entries.map(([k, v]) => `<li>${esc(k)}: ${valueHtml(v, `${path}/${k}`, drillHref)}</li>`).join('')}</ul>`
 }
 
-export function part4Body(report: Part4Return): string {
+/** When given, every computed count links to the records behind it (users with report.drill). */
+export type Part4HtmlOptions = { drillHref?: (figure: string) => string }
+
+export function part4Body(report: Part4Return, opts: Part4HtmlOptions = {}): string {
   const sections: Record<string, string> = { A: 'Governance', B: 'Provision and capacity', C: 'Individuals and households supported', D: 'Referrals', E: 'Households unable to be supported', F: 'Households that stopped receiving support', G: 'Spend' }
   const computed = report.fields.filter(f => !f.notComputed).length
   return `<h1 class="govuk-heading-l">Part 4 safe accommodation return<span class="govuk-caption-m">${esc(report.partnership.name)}, ${esc(report.period.label)}</span></h1>
@@ -27,7 +36,7 @@ ${Object.entries(sections).map(([code, title]) => {
     const fields = report.fields.filter(f => f.section === code)
     return `<table class="govuk-table" id="section-${code}"><caption class="govuk-table__caption govuk-table__caption--m">${esc(code)}. ${esc(title)}</caption>
 <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Field</th><th scope="col" class="govuk-table__header">Value</th><th scope="col" class="govuk-table__header">Status</th><th scope="col" class="govuk-table__header">Rule</th></tr></thead>
-<tbody class="govuk-table__body">${fields.map(f => `<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">${esc(f.id)} ${esc(f.label)}</th><td class="govuk-table__cell">${f.notComputed ? `<strong class="govuk-tag govuk-tag--grey">Not computed</strong> ${esc(f.notComputed.reason)}` : valueHtml(f.value)}</td><td class="govuk-table__cell">${esc(f.status)}</td><td class="govuk-table__cell govuk-body-s">${esc(f.rule)}</td></tr>`).join('')}</tbody></table>`
+<tbody class="govuk-table__body">${fields.map(f => `<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">${esc(f.id)} ${esc(f.label)}</th><td class="govuk-table__cell">${f.notComputed ? `<strong class="govuk-tag govuk-tag--grey">Not computed</strong> ${esc(f.notComputed.reason)}` : valueHtml(f.value, f.id, opts.drillHref)}</td><td class="govuk-table__cell">${esc(f.status)}</td><td class="govuk-table__cell govuk-body-s">${esc(f.rule)}</td></tr>`).join('')}</tbody></table>`
   }).join('\n')}`
 }
 

@@ -14,6 +14,7 @@ import { reasonCodeLabels, type ReasonCode } from '../accommodation/rules.ts'
 import { needsBody, needsHtml } from './needs.ts'
 import { needsCsv, needsXlsx } from './needsPublication.ts'
 import { maracReturnCsv } from './maracReturn.ts'
+import { PART4_DEFINITIONS, type Part4FieldId } from './part4.ts'
 import { maracReturnBody, part4Body } from './returnsHtml.ts'
 import { csvRow } from '../imports/csvSafe.ts'
 import { quarterlyBody, quarterlyCsv, quarterlyHtml, quarterlyXlsx } from './render.ts'
@@ -28,6 +29,12 @@ const episodeDimensionLabels: Record<string, string> = {
 import { createReportService, type DrillMeasure, MARAC_DRILL_MEASURES, type MaracDrillMeasure, ReportError } from './service.ts'
 
 const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+
+/** The Part 4 return's record kinds, as a drill page names them. */
+const part4KindLabels: Record<string, string> = {
+  space: 'Room', sanctuary: 'Sanctuary job', member: 'Household member', household: 'Household (stay)', referral: 'Referral to a provider',
+  declined: 'Referral declined', ended: 'Stay ended',
+}
 
 /** The Marac return's columns, as a drill page names them. */
 const maracMeasureLabels: Record<MaracDrillMeasure, string> = {
@@ -210,9 +217,38 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     try {
       if (!yearPattern.test(year)) throw new ReportError('invalid-period', 'Enter a financial year like 2023-24')
       const report = await reports.part4(actor, { year })
-      return reply.view('reports/views/return.njk', { ...base, title: `Part 4 safe accommodation return ${report.period.code}`, body: part4Body(report), downloads: [{ text: 'JSON', href: `/reports/part4/${report.period.code}.json` }] })
+      const drillHref = can(actor.roles, 'report.drill') ? (figure: string) => `/reports/part4/drill?year=${report.period.code}&figure=${encodeURIComponent(figure)}` : undefined
+      return reply.view('reports/views/return.njk', { ...base, title: `Part 4 safe accommodation return ${report.period.code}`, body: part4Body(report, { drillHref }), downloads: [{ text: 'JSON', href: `/reports/part4/${report.period.code}.json` }] })
     } catch (error) {
       if (error instanceof ReportError && error.code === 'invalid-period') return reply.code(400).view('reports/views/return.njk', { ...base, error: error.message })
+      throw error
+    }
+  })
+  app.get('/reports/part4/drill', async (request, reply) => {
+    const actor = reader(request)
+    if (!can(actor.roles, 'report.drill')) throw new NotFoundError()
+    const query = request.query as Record<string, string | undefined>
+    const year = query.year ?? ''
+    if (!yearPattern.test(year) || !query.figure) throw new NotFoundError()
+    try {
+      const result = await reports.part4Drill(actor, { year, figure: query.figure })
+      const [field, ...path] = result.figure.split('/')
+      const definition = PART4_DEFINITIONS.fields[field as Part4FieldId]
+      const heading = `${field} ${definition.label}${path.length ? `: ${path.filter(p => !['byType', 'byReturnCategory', 'byReason', 'byDestination', 'byAgencyKind', 'characteristics'].includes(p)).join(', ')}` : ''}`
+      const characteristic = field === 'P4-C6' && path[0] === 'characteristics' ? path[1] : null
+      const records = result.records.map(r => ({
+        ...r, what: part4KindLabels[r.kind],
+        counted: r.kind === 'member' ? [r.role, r.gender ?? 'gender not recorded'].join(', ')
+          : r.kind === 'household' ? (characteristic ? `lead adult: ${characteristic}${path[2] === 'knownFor' ? ' (recorded)' : ''}` : 'household')
+          : r.kind === 'referral' ? `${r.status}; from ${r.referrerKind}`
+          : r.kind === 'declined' ? `declined: ${r.reason}`
+          : r.kind === 'ended' ? `moved on: ${r.reason}`
+          : r.kind === 'space' ? (r.byAndFor?.length ? `by and for: ${r.byAndFor.join(', ')}` : 'room')
+          : 'sanctuary measures fitted',
+      }))
+      return reply.view('reports/views/part4-drill.njk', { title: heading, heading, result, records, rule: definition.rule, back: `/reports/part4?year=${result.year}` })
+    } catch (error) {
+      if (error instanceof ReportError && (error.code === 'invalid-figure' || error.code === 'invalid-period')) throw new NotFoundError()
       throw error
     }
   })

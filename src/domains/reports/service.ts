@@ -23,7 +23,7 @@ import { recordAudit } from '../audit/service.ts'
 import { createQualityService } from '../quality/service.ts'
 import { type PartnershipProfile, parseProfile } from '../partnership/profile.ts'
 import { MARAC_RETURN_CONTRACT, MARAC_RETURN_DEFINITIONS, type MaracMeetingRow, type MaracReturn, totalsOf } from './maracReturn.ts'
-import { buildPart4, type Part4Return, type Part4Rows } from './part4.ts'
+import { buildPart4, PART4_DEFINITIONS, type Part4FieldId, part4FigureRecords, part4Figures, type Part4Record, type Part4Return, part4RowsOf } from './part4.ts'
 import { buildNeedsAssessment, isNeedsDimension, type NeedsAssessment, type NeedsDimension, needsDimensions, type NeedsEpisodeGroup, needsFilters, type NeedsGroups, type PopulationShares, servicesUsedBand } from './needs.ts'
 import { needsForPublication, suppressSafeAccommodation } from './needsPublication.ts'
 import type { SafeAccommodationGroups } from './safeAccommodation.ts'
@@ -112,6 +112,17 @@ const maracMeasureSql: Record<Exclude<MaracDrillMeasure, 'cases'>, ReturnType<ty
   ...Object.fromEntries(Object.entries(maracFlagSql).map(([k, v]) => [k, sql`count(*) FILTER (WHERE ${v})`])) as Record<keyof typeof maracFlagSql, ReturnType<typeof sql>>,
   children: sql`sum(f.children)`,
 }
+/** The columns of hearth_part4_records / hearth_report_drill_part4 (alias r), dates as text. */
+const part4RecordColumns = sql`SELECT r.kind, r.id, r.provider_agency_id, r.referring_agency_id, r.accommodation_type, r.status, r.reason,
+  to_char(r.started_on, 'YYYY-MM-DD') AS started_on, to_char(r.ended_on, 'YYYY-MM-DD') AS ended_on, r.role, r.gender, r.age, r.ethnicity, r.needs, r.by_and_for, r.source`
+
+export type Part4DrillRecord = {
+  kind: Part4Record['kind']; id: string; provider: string | null; referrer: string | null; accommodationType: string | null; status: string | null; reason: string | null
+  startedOn: string | null; endedOn: string | null; role: string | null; gender: string | null; age: number | null; ethnicity: string | null
+  needs: string[] | null; byAndFor: string[] | null; referrerKind: string | null
+}
+export type Part4DrillResult = { year: string; period: Period; figure: string; count: number; truncated: boolean; records: Part4DrillRecord[] }
+
 export type MaracReturnDrillResult = {
   quarter: string; period: Period; meeting: string; measure: MaracDrillMeasure
   /** The figure (cases; for children, the children in them). */
@@ -678,62 +689,66 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
       throw new ReportError('invalid-period', (error as Error).message)
     }
     const profile = await profileOf(who.partnershipId)
-    const p = who.partnershipId
-    const rows: Part4Rows = await db.transaction().execute(async tx => {
-      const spaces = await sql<{ type: string; n: number }>`
-        SELECT u.accommodation_type AS type, count(*)::int AS n FROM accommodation_space s
-          JOIN accommodation_unit u ON u.partnership_id = s.partnership_id AND u.id = s.unit_id
-         WHERE s.partnership_id = ${p}::uuid AND u.is_active GROUP BY 1`.execute(tx)
-      const byAndFor = await sql<{ characteristic: string; n: number }>`
-        SELECT c AS characteristic, count(*)::int AS n FROM accommodation_space s
-          JOIN accommodation_unit u ON u.partnership_id = s.partnership_id AND u.id = s.unit_id, unnest(u.by_and_for) c
-         WHERE s.partnership_id = ${p}::uuid AND u.is_active GROUP BY 1`.execute(tx)
-      const sanctuary = await sql<{ n: number }>`
-        SELECT count(*)::int AS n FROM sanctuary_job WHERE partnership_id = ${p}::uuid AND status = 'fitted' AND fitted_on BETWEEN ${period.from}::date AND ${period.to}::date`.execute(tx)
-      const inYear = sql`pl.partnership_id = ${p}::uuid AND pl.moved_in_on <= ${period.to}::date AND (pl.moved_out_on IS NULL OR pl.moved_out_on >= ${period.from}::date)`
-      const members = await sql<{ type: string; role: string; gender: string | null; n: number }>`
-        SELECT u.accommodation_type AS type, m.member_role AS role, m.gender, count(*)::int AS n
-          FROM accommodation_placement pl
-          JOIN accommodation_unit u ON u.partnership_id = pl.partnership_id AND u.id = pl.unit_id
-          JOIN accommodation_placement_member m ON m.partnership_id = pl.partnership_id AND m.placement_id = pl.id
-         WHERE ${inYear} GROUP BY 1, 2, 3`.execute(tx)
-      const households = await sql<{ type: string; n: number }>`
-        SELECT u.accommodation_type AS type, count(*)::int AS n FROM accommodation_placement pl
-          JOIN accommodation_unit u ON u.partnership_id = pl.partnership_id AND u.id = pl.unit_id
-         WHERE ${inYear} GROUP BY 1`.execute(tx)
-      // Each household's lead adult (the first adult member), with the linked person's ethnicity and the needs on the household's referral.
-      const leads = await sql<Part4Rows['leadAdults'][number]>`
-        SELECT m.gender, m.age_at_move_in AS age, per.ethnicity, r.household
-          FROM accommodation_placement pl
-          LEFT JOIN LATERAL (SELECT * FROM accommodation_placement_member m WHERE m.partnership_id = pl.partnership_id AND m.placement_id = pl.id AND m.member_role = 'adult' ORDER BY m.member_no LIMIT 1) m ON true
-          LEFT JOIN person per ON per.partnership_id = pl.partnership_id AND per.id = coalesce(m.person_id, pl.person_id)
-          LEFT JOIN accommodation_referral r ON r.partnership_id = pl.partnership_id AND r.id = pl.referral_id
-         WHERE ${inYear}`.execute(tx)
-      const referrals = await sql<{ type: string; status: string; source: string; n: number }>`
-        SELECT u.accommodation_type AS type, r.status, a.kind AS source, count(*)::int AS n FROM accommodation_referral r
-          JOIN accommodation_unit u ON u.partnership_id = r.partnership_id AND u.id = r.unit_id
-          JOIN agency a ON a.partnership_id = r.partnership_id AND a.id = r.referring_agency_id
-         WHERE r.partnership_id = ${p}::uuid AND r.referred_on BETWEEN ${period.from}::date AND ${period.to}::date GROUP BY 1, 2, 3`.execute(tx)
-      const declined = await sql<{ reason: string; n: number }>`
-        SELECT decline_reason AS reason, count(*)::int AS n FROM accommodation_referral
-         WHERE partnership_id = ${p}::uuid AND status = 'declined'
-           AND (decided_at AT TIME ZONE 'Europe/London')::date BETWEEN ${period.from}::date AND ${period.to}::date GROUP BY 1`.execute(tx)
-      const ended = await sql<{ reason: string; n: number }>`
-        SELECT coalesce(move_on_destination, 'not-known') AS reason, count(*)::int AS n FROM accommodation_placement
-         WHERE partnership_id = ${p}::uuid AND moved_out_on BETWEEN ${period.from}::date AND ${period.to}::date GROUP BY 1`.execute(tx)
+    const records: Part4Record[] = await db.transaction().execute(async tx => {
+      // Every record the return counts, de-identified, computed on the owner connection (hearth_part4_records is not
+      // open to the application role; the drill reads the same rows through hearth_report_drill_part4).
+      const result = await sql<Part4Record>`${part4RecordColumns} FROM hearth_part4_records(${who.partnershipId}::uuid, ${period.from}::date, ${period.to}::date) r`.execute(tx)
       await recordAudit(tx, who, { action: 'REPORT_VIEW', subjectType: 'report', subjectId: `part4/${period.code}`, details: { report: 'part4', year: period.code } })
-      return {
-        spaces: spaces.rows, byAndFor: byAndFor.rows, sanctuaryFitted: sanctuary.rows[0]?.n ?? 0, members: members.rows, households: households.rows,
-        leadAdults: leads.rows, referrals: referrals.rows, declined: declined.rows, ended: ended.rows,
-      }
+      return result.rows
     })
-    return buildPart4({
-      partnership: { code: profile.partnership.code, name: profile.partnership.name },
-      period: { code: period.code, from: period.from, to: period.to, label: period.label }, rows,
+    return buildPart4({ ...part4Context(profile, period), rows: part4RowsOf(records) })
+  }
+
+  function part4Context(profile: PartnershipProfile, period: Period) {
+    return { partnership: { code: profile.partnership.code, name: profile.partnership.name }, period: { code: period.code, from: period.from, to: period.to, label: period.label } }
+  }
+
+  /**
+   * The records behind one count of the Part 4 return ("P4-C2/women", "P4-D1/byType/refuge": see part4Figures),
+   * for users with report.drill (docs/decisions/0007-report-drill-into-safe-accommodation.md): read as the user
+   * through hearth_report_drill_part4, which returns nothing without report.drill and only de-identified columns,
+   * and filed by the function that builds the return (part4FigureRecords). Not-computed fields have no figures.
+   * Audited (REPORT_DRILL).
+   */
+  async function part4Drill(who: Actor, options: { year: string; figure: string; limit?: number }): Promise<Part4DrillResult> {
+    if (!can(who.roles, 'report.drill')) throw new ReportError('forbidden', 'You may see the figures but not the records behind them.')
+    let period: Period
+    try {
+      period = parseFinancialYear(options.year)
+    } catch (error) {
+      throw new ReportError('invalid-period', (error as Error).message)
+    }
+    const field = options.figure.split('/')[0] as Part4FieldId
+    if (!Object.hasOwn(PART4_DEFINITIONS.fields, field) || PART4_DEFINITIONS.notComputed[field] || !/^P4-[A-Z0-9-]+(\/[a-zA-Z0-9-]+)*$/.test(options.figure)) {
+      throw new ReportError('invalid-figure', `There is no figure "${options.figure}" in the Part 4 return.`)
+    }
+    const profile = await profileOf(who.partnershipId)
+    const context = part4Context(profile, period)
+    const limit = options.limit ?? 1000
+    return withActor(db, who, async tx => {
+      const result = await sql<Part4Record & { provider: string | null; referrer: string | null }>`
+        ${part4RecordColumns}, pa.name AS provider, ra.name AS referrer
+          FROM hearth_report_drill_part4(${period.from}::date, ${period.to}::date) r
+          LEFT JOIN agency pa ON pa.partnership_id = ${who.partnershipId}::uuid AND pa.id = r.provider_agency_id
+          LEFT JOIN agency ra ON ra.partnership_id = ${who.partnershipId}::uuid AND ra.id = r.referring_agency_id`.execute(tx)
+      const all = result.rows
+      const matching = part4FigureRecords(all, options.figure, context)
+      const count = matching.reduce((sum, r) => sum + (part4Figures(buildPart4({ ...context, rows: part4RowsOf([r]) })).get(options.figure) ?? 0), 0)
+      await recordAudit(tx, who, {
+        action: 'REPORT_DRILL', subjectType: 'report', subjectId: `part4/${period.code}/${options.figure}`,
+        details: { report: 'part4', year: period.code, figure: options.figure, records: Math.min(limit, matching.length) },
+      })
+      return {
+        year: period.code, period, figure: options.figure, count, truncated: matching.length > limit,
+        records: matching.slice(0, limit).map(r => ({
+          kind: r.kind, id: r.id, provider: r.provider, referrer: r.referrer, accommodationType: r.accommodation_type, status: r.status, reason: r.reason,
+          startedOn: r.started_on, endedOn: r.ended_on, role: r.role, gender: r.gender, age: r.age, ethnicity: r.ethnicity, needs: r.needs, byAndFor: r.by_and_for, referrerKind: r.source,
+        })),
+      }
     })
   }
 
-  return { quarterly, drill, needsAssessment, needsDrill, maracReturn, maracReturnDrill, part4, profileOf }
+  return { quarterly, drill, needsAssessment, needsDrill, maracReturn, maracReturnDrill, part4, part4Drill, profileOf }
 }
 
 export type ReportService = ReturnType<typeof createReportService>
