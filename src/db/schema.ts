@@ -91,16 +91,21 @@ export interface UserSessionTable {
   end_reason: string | null
 }
 
+/** The head of one lane of a partnership's audit chain (migration 202611300700). */
 export interface AuditChainTable {
   partnership_id: string
+  lane: number
   last_seq: number
   last_hash: string
+  entries: number
 }
 
 export interface AuditEventTable {
   partnership_id: string
   /** Set by the database trigger; any value given is replaced. */
   seq: ColumnType<number, never, never>
+  /** The chain (lane) the entry belongs to; set by the trigger. */
+  lane: ColumnType<number, never, never>
   at: ColumnType<Date, never, never>
   actor_user_id: string | null
   actor_label: string

@@ -21,7 +21,7 @@ export async function verifyAuditLogs(
     throw new OpsError(`There is no partnership with code "${options.partnershipCode}".`)
   }
   let total = 0
-  for (const p of partnerships) total += (await chainHead(db, p.partnership_id))?.lastSeq ?? 0
+  for (const p of partnerships) total += (await chainHead(db, p.partnership_id))?.entries ?? 0
   const results: PartnershipVerification[] = []
   let before = 0
   for (const p of partnerships) {

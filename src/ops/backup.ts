@@ -27,7 +27,7 @@ import { verifyAuditChain } from '../domains/audit/verify.ts'
 import { appliedMigrations, rowCount, type TableInfo, tablesInDependencyOrder } from './tables.ts'
 
 export const BACKUP_FORMAT = 'hearth-backup'
-export const BACKUP_VERSION = 1
+export const BACKUP_VERSION = 2
 const PAGE = 5000
 const BATCH = 1000
 
@@ -40,7 +40,7 @@ const headerSchema = z.object({
   engine: z.string(),
   migrations: z.array(z.string()),
   tables: z.array(z.object({ name: z.string(), columns: z.array(z.string()), rows: z.number().int().min(0) })),
-  auditHeads: z.array(z.object({ partnershipId: z.string(), code: z.string(), lastSeq: z.number(), lastHash: z.string() })),
+  auditHeads: z.array(z.object({ partnershipId: z.string(), code: z.string(), entries: z.number(), headHash: z.string() })),
 })
 export type BackupHeader = z.infer<typeof headerSchema>
 
@@ -76,7 +76,7 @@ export async function writeBackup(db: Kysely<DB>, file: string, options: BackupO
       const heads = []
       for (const p of partnerships) {
         const head = await chainHead(tx, p.partnership_id)
-        if (head) heads.push({ partnershipId: p.partnership_id, code: p.code, ...head })
+        if (head) heads.push({ partnershipId: p.partnership_id, code: p.code, entries: head.entries, headHash: head.headHash })
       }
       const header: BackupHeader = {
         format: BACKUP_FORMAT,
@@ -232,6 +232,8 @@ export async function restoreBackup(db: Kysely<DB>, file: string, options: { onP
       }
       if (!ended) throw new BackupError('The backup ends early (no end marker): the file is truncated.')
       for (const t of header.tables) await sql`ALTER TABLE ${sql.table(t.name)} ENABLE TRIGGER USER`.execute(tx)
+      // The audit log's sequence carries on after the restored entries (its values are not in the backup).
+      await sql`SELECT setval('audit_event_seq', coalesce((SELECT max(seq) FROM audit_event), 0) + 1, false)`.execute(tx)
 
       let auditEntriesVerified = 0
       const partnerships = await tx.selectFrom('partnership').select(['partnership_id', 'code']).execute()
@@ -242,7 +244,7 @@ export async function restoreBackup(db: Kysely<DB>, file: string, options: { onP
           const first = result.problems[0]!
           throw new BackupError(`The restored audit log of ${p.code} does not verify (entry ${first.seq}: ${first.problem}); nothing was restored.`)
         }
-        if (result.entries > 0 && recorded?.lastHash !== result.headHash) {
+        if (result.entries > 0 && recorded?.headHash !== result.headHash) {
           throw new BackupError(`The restored audit log of ${p.code} does not end at the head recorded in the backup; nothing was restored.`)
         }
         auditEntriesVerified += result.entries

@@ -215,7 +215,7 @@ async function backup(file: string): Promise<void> {
     }
     const rows = header.tables.reduce((sum, t) => sum + t.rows, 0)
     console.log(`Backup written to ${target}: ${rows} rows in ${header.tables.length} tables, schema ${header.migrations.at(-1) ?? '(none)'}.`)
-    for (const head of header.auditHeads) console.log(`  audit log of ${head.code}: ${head.lastSeq} entries, head hash ${head.lastHash}`)
+    for (const head of header.auditHeads) console.log(`  audit log of ${head.code}: ${head.entries} entries, head hash ${head.headHash}`)
   })
 }
 
@@ -232,7 +232,7 @@ async function restore(file: string): Promise<void> {
       bar.stop()
     }
     console.log(`Restored ${result.rows} rows in ${result.header.tables.length} tables; ${result.auditEntriesVerified} audit entries verified.`)
-    for (const head of result.header.auditHeads) console.log(`  audit log of ${head.code}: ${head.lastSeq} entries, head hash ${head.lastHash}`)
+    for (const head of result.header.auditHeads) console.log(`  audit log of ${head.code}: ${head.entries} entries, head hash ${head.headHash}`)
   })
 }
 

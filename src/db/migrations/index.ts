@@ -25,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '202611300510-case-page-index': await import('./202611300510-case-page-index.ts'),
   '202611300520-episode-identifiers': await import('./202611300520-episode-identifiers.ts'),
   '202611300600-report-drill-safe-accommodation': await import('./202611300600-report-drill-safe-accommodation.ts'),
+  '202611300700-audit-lanes': await import('./202611300700-audit-lanes.ts'),
 }

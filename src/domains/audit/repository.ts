@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import type { AuditAction } from './actions.ts'
@@ -105,10 +106,10 @@ export async function recentAuditEvents(db: Writer, partnershipId: string, limit
 export type ChainEntry = { seq: number; prevHash: string; hash: string; canonical: string }
 
 /**
- * Reads a page of the chain with each entry's canonical text as PostgreSQL renders it.
+ * Reads a page of one lane of the chain with each entry's canonical text as PostgreSQL renders it.
  * The hashes are recomputed in JavaScript by the verifier, so verification does not trust the database's functions.
  */
-export async function chainPage(db: Writer, partnershipId: string, afterSeq: number, limit: number): Promise<ChainEntry[]> {
+export async function chainPage(db: Writer, partnershipId: string, lane: number, afterSeq: number, limit: number): Promise<ChainEntry[]> {
   const result = await sql<ChainEntry>`
     SELECT e.seq, e.prev_hash AS "prevHash", e.hash,
       concat_ws(chr(31), e.prev_hash, e.partnership_id::text, e.seq::text,
@@ -118,17 +119,41 @@ export async function chainPage(db: Writer, partnershipId: string, afterSeq: num
         coalesce(array_to_string(e.fields, ','), ''), coalesce(e.reason, ''),
         coalesce(e.correlation_id, ''), coalesce(e.details::text, '')) AS canonical
     FROM audit_event e
-    WHERE e.partnership_id = ${partnershipId} AND e.seq > ${afterSeq}
+    WHERE e.partnership_id = ${partnershipId} AND e.lane = ${lane} AND e.seq > ${afterSeq}
     ORDER BY e.seq
     LIMIT ${limit}`.execute(db)
   return result.rows.map(r => ({ ...r, seq: Number(r.seq) }))
 }
 
-export async function chainHead(db: Writer, partnershipId: string): Promise<{ lastSeq: number; lastHash: string } | undefined> {
-  const row = await db
+/** Entries in lanes the partnership has no head for: only a hand that moved them there puts them there. */
+export async function entriesOutsideLanes(db: Writer, partnershipId: string, lanes: number[]): Promise<number[]> {
+  let query = db.selectFrom('audit_event').where('partnership_id', '=', partnershipId)
+  if (lanes.length > 0) query = query.where('lane', 'not in', lanes)
+  const rows = await query.select('seq').orderBy('seq').limit(100).execute()
+  return rows.map(r => Number(r.seq))
+}
+
+export type LaneHead = { lane: number; lastSeq: number; lastHash: string; entries: number }
+export type ChainHead = { entries: number; headHash: string; lanes: LaneHead[] }
+
+/**
+ * One hash for the heads of all of a partnership's lanes: what `hearth audit verify` prints, and a backup records,
+ * so that a later rewrite of the log can be detected by comparing it with a copy kept outside the database.
+ */
+export function combinedHeadHash(lanes: { lane: number; lastHash: string }[]): string {
+  const text = [...lanes].sort((a, b) => a.lane - b.lane).map(l => `${l.lane}:${l.lastHash}`).join('\n')
+  return createHash('sha256').update(text, 'utf8').digest('hex')
+}
+
+/** The partnership's chain heads (one a lane), or undefined when it has no audit entry yet. */
+export async function chainHead(db: Writer, partnershipId: string): Promise<ChainHead | undefined> {
+  const rows = await db
     .selectFrom('audit_chain')
     .where('partnership_id', '=', partnershipId)
-    .select(['last_seq', 'last_hash'])
-    .executeTakeFirst()
-  return row ? { lastSeq: Number(row.last_seq), lastHash: row.last_hash } : undefined
+    .select(['lane', 'last_seq', 'last_hash', 'entries'])
+    .orderBy('lane')
+    .execute()
+  if (rows.length === 0) return undefined
+  const lanes = rows.map(r => ({ lane: Number(r.lane), lastSeq: Number(r.last_seq), lastHash: r.last_hash, entries: Number(r.entries) }))
+  return { entries: lanes.reduce((sum, l) => sum + l.entries, 0), headHash: combinedHeadHash(lanes), lanes }
 }
