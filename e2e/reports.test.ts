@@ -17,8 +17,9 @@ import { factories } from '../test/support/factories.ts'
 
 /**
  * Issue 6 in Chromium: an analyst opens the quarterly report, downloads the PDF (read back with pdftotext
- * when poppler-utils is installed) and drills from a team's figure to its referrals; a commissioner sees the
- * figures but cannot drill. axe-core runs on each page.
+ * when poppler-utils is installed) and drills from a team's figure to its referrals, from the needs assessment's
+ * characteristic, people and rates tables, and from the Part 4 and Marac returns; a commissioner sees the figures
+ * but cannot drill. axe-core runs on each page.
  */
 const password = 'correct horse battery staple'
 const profile = JSON.parse(readFileSync(new URL('../profiles/cambridgeshire-peterborough.json', import.meta.url), 'utf8'))
@@ -135,11 +136,46 @@ describeInBrowser(`the quarterly report in Chromium on ${engineUnderTest}`, () =
     expect(await page.locator('#drill-count').textContent()).toContain(`${count} episode`)
     await checkAccessibility(page, { label: 'needs assessment drill-down to episodes' })
 
+    // From the people table (people within each agency, all services) and the rates table (a district's episodes).
+    await page.goto('/reports/needs-assessment?from=2022-04-01&to=2023-03-31')
+    const people = page.locator('#people a[href*="figure=people%3Aall%3Awithin-agencies"]')
+    const peopleCount = (await people.textContent())!.trim()
+    await Promise.all([page.waitForURL(/needs-assessment\/drill\?/), people.click()])
+    expect(await page.locator('#drill-count').textContent()).toContain(`${peopleCount} people`)
+    expect(await page.locator('#records').textContent()).toContain('Person 1')
+    await checkAccessibility(page, { label: 'needs assessment drill-down to people' })
+    await page.goto('/reports/needs-assessment?from=2022-04-01&to=2023-03-31')
+    const district = page.locator('#rates a[href*="figure=district%3A"]').first()
+    const districtCount = (await district.textContent())!.trim()
+    await Promise.all([page.waitForURL(/needs-assessment\/drill\?/), district.click()])
+    expect(await page.locator('#drill-count').textContent()).toContain(`${districtCount} episode`)
+    await checkAccessibility(page, { label: 'needs assessment drill-down from a rate' })
+
     await page.goto('/reports/needs-assessment?from=2022-04-01&to=2023-03-31&publication=1')
     expect(await page.locator('#publication-note').isVisible()).toBe(true)
     expect(await page.locator('main a[href*="/drill?"]').count()).toBe(0)
     await checkAccessibility(page, { label: 'needs assessment publication version' })
   }, 180_000)
+
+  it('an analyst drills from the Part 4 return and the SafeLives Marac return to the records behind a count', async () => {
+    const page = await signedIn(session.server.seeded.analyst)
+    await page.goto('/reports/part4?year=2022-23')
+    const individuals = page.locator('#section-C a[href*="figure=P4-C1"]')
+    const count = (await individuals.textContent())!.trim()
+    await Promise.all([page.waitForURL(/part4\/drill\?/), individuals.click()])
+    expect(await page.locator('#drill-count').textContent()).toContain(`${count} record`)
+    expect(await page.locator('#records tbody tr').count()).toBe(Number(count.replace(/,/g, '')))
+    await checkAccessibility(page, { label: 'Part 4 drill-down' })
+    await page.goto('/reports/part4?year=2022-23')
+    expect(await page.locator('#section-G a').count()).toBe(0)
+
+    await page.goto('/reports/marac-return?quarter=2022-Q1')
+    const cases = page.locator('#meetings a[href*="meeting=total&measure=cases"]')
+    const total = (await cases.textContent())!.trim()
+    await Promise.all([page.waitForURL(/marac-return\/drill\?/), cases.click()])
+    expect(await page.locator('#drill-count').textContent()).toContain(`${total} MARAC case`)
+    await checkAccessibility(page, { label: 'Marac return drill-down' })
+  }, 120_000)
 
   it('a commissioner opens the Part 4 return and the SafeLives Marac return', async () => {
     const page = await signedIn(session.server.seeded.commissioner)
@@ -147,6 +183,7 @@ describeInBrowser(`the quarterly report in Chromium on ${engineUnderTest}`, () =
     await page.fill('#year', '2022-23')
     await Promise.all([page.waitForURL(/year=2022-23/), page.getByRole('button', { name: 'Show return' }).click()])
     expect(await page.locator('#section-G').textContent()).toContain('Not computed')
+    expect(await page.locator('main a[href*="/drill?"]').count()).toBe(0)
     await checkAccessibility(page, { label: 'Part 4 return' })
     await page.goto('/reports/marac-return?quarter=2022-Q1')
     expect(await page.locator('#meetings tbody tr').count()).toBeGreaterThan(1)
