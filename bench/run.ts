@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
+    // Offered loads for the capacity steps (cursor case list, PostgreSQL only): requests a second across all connections.
+    rates: { type: 'string', default: '50,100,150,200,250' },
     cases: { type: 'string', default: '10000' },
     postgres: { type: 'string', default: process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres' },
     'no-write': { type: 'boolean', default: false },
@@ -45,6 +47,7 @@ const engines = args.engines.split(',').map(e => e.trim()).filter(Boolean) as ('
 const duration = Number(args.duration)
 const warmup = Number(args.warmup)
 const connections = Number(args.connections)
+const rates = args.rates.split(',').map(r => Number(r.trim())).filter(r => Number.isFinite(r) && r > 0)
 const caseCount = Number(args.cases)
 const pageSize = 25
 const pages = Math.ceil(caseCount / pageSize)
@@ -53,7 +56,7 @@ for (const engine of engines) if (engine !== 'pglite' && engine !== 'postgres') 
 
 /** CPU milliseconds a request, measured over the scenario: Hearth's process and the PostgreSQL server's backends. */
 type CpuPerRequest = { nodeMs: number; postgresMs: number | null }
-type Row = { engine: string; scenario: string; result: Result; cpu: CpuPerRequest }
+type Row = { engine: string; scenario: string; label: string; offeredRate?: number; result: Result; cpu: CpuPerRequest }
 type EngineRun = { engine: string; ready: Ready; profile: Profile; stats: Stats; rows: Row[]; load: { before: number[]; after: number[] } }
 
 const log = (line: string) => console.log(`[bench] ${line}`)
@@ -195,7 +198,7 @@ const randomCursor = () => encodeURIComponent(cursors[Math.floor(Math.random() *
 
 type Scenario = keyof typeof scenarios
 
-function load(url: string, scenario: Scenario, token: string, seconds: number) {
+function load(url: string, scenario: Scenario, token: string, seconds: number, overallRate?: number) {
   if (scenario === 'sign-in') return autocannon({ url: `${url}/sign-in`, connections, duration: seconds, timeout: 30 })
   if (scenario === 'case-list-cursor') {
     return autocannon({
@@ -206,6 +209,8 @@ function load(url: string, scenario: Scenario, token: string, seconds: number) {
       headers: { authorization: `Bearer ${token}` },
       // A different page of 25 on every request, across all 400, each entered at its cursor.
       requests: [{ method: 'GET', setupRequest: request => ({ ...request, path: `/api/v1/cases?after=${randomCursor()}` }) }],
+      // A capacity step: the same 50 users, but asking only this many times a second between them (open loop).
+      ...(overallRate ? { overallRate } : {}),
     })
   }
   return autocannon({
@@ -284,23 +289,30 @@ async function runEngine(engine: 'pglite' | 'postgres'): Promise<EngineRun> {
     const profile = await server.request<Profile>({ kind: 'profile', token, page: middlePage, iterations: 50 }, 'profile')
     const rows: Row[] = []
     cursors = await collectCursors(ready, token)
-    for (const scenario of ['sign-in', 'case-list', 'case-list-cursor'] as const) {
-      if (warmup > 0) {
+    // Closed loop first (every user asks again as soon as answered: the most the machine serves), then, on the
+    // server, capacity steps: the same users asking at a fixed total rate, to find the load p99 stays under 100 ms at.
+    const steps: { scenario: Scenario; rate?: number }[] = [
+      { scenario: 'sign-in' }, { scenario: 'case-list' }, { scenario: 'case-list-cursor' },
+      ...(engine === 'postgres' ? rates.map(rate => ({ scenario: 'case-list-cursor' as const, rate })) : []),
+    ]
+    for (const { scenario, rate } of steps) {
+      const label = rate ? `${scenarios[scenario]}, offered ${rate} a second` : scenarios[scenario]
+      if (warmup > 0 && !rate) {
         await load(ready.url, scenario, token, warmup)
         await drain(ready.url)
       }
-      log(`${engine}: ${scenarios[scenario]}: ${connections} connections for ${duration} s`)
+      log(`${engine}: ${label}: ${connections} connections for ${duration} s`)
       const cpuBefore = { node: (await server.request<Cpu>({ kind: 'cpu' }, 'cpu')).nodeMs, postgres: server.databaseName ? await postgresCpuMs(server.databaseName) : null }
-      const result = await load(ready.url, scenario, token, duration)
+      const result = await load(ready.url, scenario, token, duration, rate)
       const cpuAfter = { node: (await server.request<Cpu>({ kind: 'cpu' }, 'cpu')).nodeMs, postgres: server.databaseName ? await postgresCpuMs(server.databaseName) : null }
       const requests = Math.max(1, result.requests.total ?? 1)
       const cpu: CpuPerRequest = {
         nodeMs: (cpuAfter.node - cpuBefore.node) / requests,
         postgresMs: cpuBefore.postgres === null || cpuAfter.postgres === null ? null : postgresCpuBetween(cpuBefore.postgres, cpuAfter.postgres) / requests,
       }
-      rows.push({ engine, scenario, result, cpu })
+      rows.push({ engine, scenario, label, ...(rate ? { offeredRate: rate } : {}), result, cpu })
       await drain(ready.url)
-      log(`${engine}: ${scenario}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${Math.round(result.requests.average)} req/s, ${result.errors} errors, ${result.non2xx} non-2xx; CPU a request: Node ${cpu.nodeMs.toFixed(2)} ms${cpu.postgresMs === null ? '' : `, PostgreSQL ${cpu.postgresMs.toFixed(2)} ms`}`)
+      log(`${engine}: ${scenario}${rate ? ` at ${rate}/s` : ''}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${Math.round(result.requests.average)} req/s, ${result.errors} errors, ${result.non2xx} non-2xx; CPU a request: Node ${cpu.nodeMs.toFixed(2)} ms${cpu.postgresMs === null ? '' : `, PostgreSQL ${cpu.postgresMs.toFixed(2)} ms`}`)
     }
     const stats = await server.request<Stats>({ kind: 'stats' }, 'stats')
     return { engine, ready, profile, stats, rows, load: { before, after: os.loadavg() } }
@@ -342,11 +354,11 @@ function table(runs: EngineRun[]): string[] {
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ]
   for (const run of runs) {
-    for (const { scenario, result, cpu } of run.rows) {
+    for (const { label, result, cpu } of run.rows) {
       const cpuCell = cpu.postgresMs === null ? `${cpu.nodeMs.toFixed(2)}` : `${cpu.nodeMs.toFixed(2)} + ${cpu.postgresMs.toFixed(2)} = ${(cpu.nodeMs + cpu.postgresMs).toFixed(2)}`
       const engineName = run.engine === 'pglite' ? `PGlite (PostgreSQL ${run.ready.serverVersion}, embedded)` : `PostgreSQL ${run.ready.serverVersion} (server)`
       lines.push(
-        `| ${engineName} | ${scenarios[scenario as keyof typeof scenarios]} | ${ms(result.latency.p50)} | ${ms(result.latency.p90)} | ${ms(result.latency.p99)} | ${ms(result.latency.max)} | ${Math.round(result.requests.average).toLocaleString('en-GB')} | ${result.requests.total?.toLocaleString('en-GB') ?? ''} | ${result.errors} | ${result.non2xx} | ${cpuCell} |`,
+        `| ${engineName} | ${label} | ${ms(result.latency.p50)} | ${ms(result.latency.p90)} | ${ms(result.latency.p99)} | ${ms(result.latency.max)} | ${Math.round(result.requests.average).toLocaleString('en-GB')} | ${result.requests.total?.toLocaleString('en-GB') ?? ''} | ${result.errors} | ${result.non2xx} | ${cpuCell} |`,
       )
     }
   }
@@ -376,6 +388,19 @@ function report(runs: EngineRun[], command: string, started: Date): string {
     ...table(runs),
     '',
   ]
+  for (const run of runs) {
+    const stepped = run.rows.filter(r => r.offeredRate)
+    if (stepped.length === 0) continue
+    // A step is met when the offered rate was served (at least 95% of it) with p99 under 100 ms and no errors.
+    const met = stepped.filter(r => r.result.latency.p99 < 100 && r.result.requests.average >= 0.95 * r.offeredRate! && r.result.errors === 0 && r.result.non2xx === 0)
+    const best = met.at(-1)
+    lines.push(
+      best
+        ? `Capacity on ${run.engine}: the cursor case list keeps p99 under 100 ms for ${connections} users asking up to ${best.offeredRate} times a second between them (p99 ${ms(best.result.latency.p99)} ms at ${Math.round(best.result.requests.average)} served a second)${met.length < stepped.length ? `; above that it does not (${stepped.filter(r => !met.includes(r)).map(r => `${r.offeredRate}/s: p99 ${ms(r.result.latency.p99)} ms, ${Math.round(r.result.requests.average)} served`).join('; ')})` : ''}.`
+        : `Capacity on ${run.engine}: no offered rate tried (${stepped.map(r => r.offeredRate).join(', ')} a second) kept the cursor case list's p99 under 100 ms.`,
+      '',
+    )
+  }
   const truncated = runs.flatMap(r => r.rows).filter(r => r.result.latency.max > duration * 500)
   if (truncated.length) {
     lines.push(
