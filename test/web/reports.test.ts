@@ -78,6 +78,14 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     expect((drill.body.match(/<tr class="govuk-table__row">/g) ?? []).length).toBe(48)
     const repeats = await c.get('/reports/quarterly/2022-Q1/drill?row=district%3Ahuntingdonshire&measure=repeats&which=current')
     expect(repeats.body).toContain('21 records')
+    // The MARAC figure drills to the MARAC cases (not to IDVA referrals).
+    const report = JSON.parse((await c.get('/reports/quarterly/2022-Q1.json')).body) as QuarterlyReport
+    const maracLink = new RegExp(`href="(/reports/quarterly/2022-Q1/drill\\?row=marac&amp;measure=referrals&amp;which=current)">${report.marac.current}<`).exec(page.body)
+    expect(maracLink).not.toBeNull()
+    const marac = await c.get(maracLink![1]!.replaceAll('&amp;', '&'))
+    expect(marac.body).toContain(`${report.marac.current} MARAC cases`)
+    expect((marac.body.match(/<tr class="govuk-table__row">/g) ?? []).length).toBe(report.marac.current! + 1)
+    expect(marac.body).toContain('Imported record')
     const audit = await database.db.selectFrom('audit_event').where('partnership_id', '=', partnershipId).where('action', 'in', ['REPORT_VIEW', 'REPORT_DRILL']).select(['action', 'subject_id']).execute()
     expect(audit.map(a => a.action)).toEqual(expect.arrayContaining(['REPORT_VIEW', 'REPORT_DRILL']))
     expect(audit.map(a => a.subject_id)).toContain('quarterly/2022-Q1/team:a8-idva-cambridgeshire/referrals/current')

@@ -155,7 +155,8 @@ function countsTable(id: string, caption: string, rows: CountRow[], report: Quar
   const c = (r: CountRow, which: 'current' | 'previous') => {
     const hidden = r.suppressed.includes(which)
     const text = num(r[which], hidden)
-    const link = opts.drillHref && !hidden && r.key.startsWith('diversity:') ? `<a class="govuk-link" href="${esc(opts.drillHref(r.key, r.key.slice(10), which))}">${esc(text)}</a>` : esc(text)
+    const measure = r.key.startsWith('diversity:') ? r.key.slice(10) : r.key === 'marac' ? 'referrals' : null
+    const link = opts.drillHref && !hidden && measure && r[which] !== null ? `<a class="govuk-link" href="${esc(opts.drillHref(r.key, measure, which))}">${esc(text)}</a>` : esc(text)
     return `<td class="govuk-table__cell govuk-table__cell--numeric">${link}</td>`
   }
   return `<table class="govuk-table" id="${id}"><caption class="govuk-table__caption govuk-table__caption--m">${esc(caption)}</caption>

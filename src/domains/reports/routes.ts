@@ -194,6 +194,11 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     const measure = (query.measure ?? 'referrals') as DrillMeasure
     const which = query.which === 'previous' ? 'previous' : 'current'
     if (!quarterPattern.test(quarter) || !measures.includes(measure) || !query.row) throw new NotFoundError()
+    if (query.row === 'marac') {
+      const result = await reports.quarterlyMaracDrill(actor, { quarter, which })
+      const heading = `MARAC cases: ${which === 'current' ? 'the quarter' : 'the same quarter a year before'}`
+      return reply.view('reports/views/marac-drill.njk', { title: heading, heading, caption: result.period.label, result, back: `/reports/quarterly?quarter=${parseQuarter(quarter).code}`, backText: 'Back to the report' })
+    }
     try {
       const result = await reports.drill(actor, { quarter, row: query.row, measure, which })
       const profile = await reports.profileOf(actor.partnershipId)

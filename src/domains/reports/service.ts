@@ -220,6 +220,17 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     return buildQuarterly({ profile, period, comparison, groups, marac, police, publication: options.publication ?? false, generatedAt: now().toISOString() })
   }
 
+  /** The MARAC cases behind the quarterly report's MARAC figure (the quarter, or the same quarter a year before). */
+  async function quarterlyMaracDrill(who: Actor, options: { quarter: string; which?: 'current' | 'previous'; limit?: number }): Promise<NeedsDrillResult> {
+    if (!can(who.roles, 'report.drill')) throw new ReportError('forbidden', 'You may see the figures but not the records behind them.')
+    const current = periodOf(options.quarter)
+    const which = options.which ?? 'current'
+    const period = which === 'current' ? current : yearBefore(current)
+    return maracCaseDrill(who, period, options.limit ?? 1000, {
+      subjectId: `quarterly/${current.code}/marac/referrals/${which}`, details: { report: 'quarterly', quarter: current.code, row: 'marac', which },
+    })
+  }
+
   /** The records behind one figure of the quarterly report. */
   async function drill(who: Actor, options: { quarter: string; row: string; measure: DrillMeasure; which?: 'current' | 'previous'; limit?: number }): Promise<DrillResult> {
     if (!can(who.roles, 'report.drill')) throw new ReportError('forbidden', 'You may see the figures but not the records behind them.')
@@ -234,7 +245,7 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     const districts = profile.districts.map(d => d.code)
     let where
     const [kind, code] = options.row.split(':') as [string, string | undefined]
-    if (options.row === 'total' || options.row.startsWith('diversity:') || options.row === 'marac') where = sql`true`
+    if (options.row === 'total' || options.row.startsWith('diversity:')) where = sql`true`
     else if (kind === 'team' && code && teamsByCode.get(code)?.kind === 'specialist') where = sql`f.team = ${code}`
     else if (kind === 'district' && code && districts.includes(code)) where = sql`f.district = ${code} AND f.team IN (${sql.join(highRisk.length ? highRisk : [''])})`
     else if (options.row === 'unassigned') {
@@ -425,7 +436,11 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     }
     const episodes = episodeFigure(options.figure)
     if (episodes) return episodeDrill(who, period, options.figure, episodes, options.limit ?? 1000)
-    if (options.figure === 'marac') return maracCaseDrill(who, period, options.figure, options.limit ?? 1000)
+    if (options.figure === 'marac') {
+      return maracCaseDrill(who, period, options.limit ?? 1000, {
+        subjectId: `needs-assessment/${period.from}..${period.to}/${options.figure}`, details: { report: 'needs-assessment', from: period.from, to: period.to, figure: options.figure },
+      })
+    }
     const match = /^unmet:([a-z0-9-]+)$/.exec(options.figure)
     if (!match) throw new ReportError('invalid-figure', `There is no figure "${options.figure}" in the needs assessment.`)
     const reason = match[1] === 'all' ? null : match[1]!
@@ -545,7 +560,7 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
    * user. Row-level security may hide some (the app's MARAC cases are open to MARAC roles, not to analysts): the
    * figure is counted again without the reader's access and the difference reported as `notOpen`, never hidden.
    */
-  async function maracCaseDrill(who: Actor, period: Period, figure: string, limit: number): Promise<NeedsDrillResult> {
+  async function maracCaseDrill(who: Actor, period: Period, limit: number, audit: { subjectId: string; details: Record<string, unknown> }): Promise<NeedsDrillResult> {
     const agencyId = scopeFor(who.roles, 'report.drill') === 'agency' ? who.agencyId : null
     const figureCount = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM (${maracCaseRows(who.partnershipId, agencyId, period)}) m`.execute(db)).rows[0]?.n ?? 0
     return withActor(db, who, async tx => {
@@ -553,12 +568,9 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
         SELECT m.source, m.reference, to_char(m.d, 'YYYY-MM-DD') AS d, a.code AS agency
           FROM (${maracCaseRows(who.partnershipId, agencyId, period)}) m JOIN agency a ON a.partnership_id = ${who.partnershipId}::uuid AND a.id = m.agency_id
          ORDER BY m.d, a.code, m.reference`.execute(tx)
-      await recordAudit(tx, who, {
-        action: 'REPORT_DRILL', subjectType: 'report', subjectId: `needs-assessment/${period.from}..${period.to}/${figure}`,
-        details: { report: 'needs-assessment', from: period.from, to: period.to, figure, records: Math.min(limit, rows.rows.length) },
-      })
+      await recordAudit(tx, who, { action: 'REPORT_DRILL', subjectType: 'report', subjectId: audit.subjectId, details: { ...audit.details, records: Math.min(limit, rows.rows.length) } })
       return {
-        figure, period, count: figureCount, unit: 'cases', episodeCount: 0, truncated: rows.rows.length > limit, kind: 'marac-cases', searches: [], episodes: [],
+        figure: 'marac', period, count: figureCount, unit: 'cases', episodeCount: 0, truncated: rows.rows.length > limit, kind: 'marac-cases', searches: [], episodes: [],
         notOpen: Math.max(0, figureCount - rows.rows.length),
         cases: rows.rows.slice(0, limit).map(r => ({ source: r.source, reference: r.reference, meetingDate: r.d, agency: r.agency })),
       }
@@ -748,7 +760,7 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     })
   }
 
-  return { quarterly, drill, needsAssessment, needsDrill, maracReturn, maracReturnDrill, part4, part4Drill, profileOf }
+  return { quarterly, drill, quarterlyMaracDrill, needsAssessment, needsDrill, maracReturn, maracReturnDrill, part4, part4Drill, profileOf }
 }
 
 export type ReportService = ReturnType<typeof createReportService>
