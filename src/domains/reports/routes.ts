@@ -129,13 +129,13 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     const profile = await reports.profileOf(actor.partnershipId)
     switch (kind) {
       case 'people': return { episodes: `Episodes: ${service(a)}`, 'within-agencies': `People within each agency: ${service(a)}`, unique: `Unique people: ${service(a)}` }[b] ?? figure
-      case 'used': return `People who used ${a === '3+' ? '3 or more services' : a === '1' ? '1 service' : `${a} services`}`
-      case 'district': return `Episodes: ${profile.districts.find(d => d.code === a)?.name ?? a} (rates per 1,000 population aged 16+)`
+      case 'used': return `People who used ${a === '3+' ? '3 or more services' : a === '1' ? '1 service' : `${a} services`} in the period`
+      case 'district': return `Episodes: ${profile.districts.find(d => d.code === a)?.name ?? a}, all services (rates per 1,000 population aged 16+)`
       case 'idva-team': return `IDVA referrals: ${profile.teams.find(t => t.code === a)?.name ?? a} (referrals per FTE)`
       case 'trend': return `Episodes: ${service(b)}, ${a}/${String((Number(a) + 1) % 100).padStart(2, '0')}`
       default: {
         const field = ({ sex: 'sex', 'gender-identity': 'gender_identity', ethnicity: 'ethnicity', 'sexual-orientation': 'sexual_orientation' } as const)[a as 'sex']
-        return `Episodes: ${episodeDimensionLabels[a] ?? a}: ${(field && labelOf(field, b)) || b}`
+        return `Episodes: ${episodeDimensionLabels[a] ?? a}: ${(field && labelOf(field, b)) || b} (all services)`
       }
     }
   }
