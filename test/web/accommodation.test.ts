@@ -162,11 +162,20 @@ describe(`safe accommodation journey on ${engineUnderTest}`, () => {
 
     const afterAccept = await provider.get(`/accommodation/referrals/${referralId}`)
     const v2 = /name="version" value="(\d+)"/.exec(afterAccept.body)![1]!
+    // The optional trans question (for the Part 4 return) is offered with the move-in; a made-up answer is refused by name.
+    expect(afterAccept.body).toContain('Is the adult trans? (optional)')
+    const badAnswer = await provider.post(`/accommodation/referrals/${referralId}/placement`, {
+      'movedInOn-day': '22', 'movedInOn-month': '11', 'movedInOn-year': '2026', version: v2, adultTrans: 'maybe',
+    })
+    expect(badAnswer.statusCode).toBe(400)
+    expect(badAnswer.body).toContain('Select whether the adult is trans, or leave it blank')
+    expect(badAnswer.body).toContain('href="#adultTrans"')
     const moved = await provider.post(`/accommodation/referrals/${referralId}/placement`, {
-      'movedInOn-day': '22', 'movedInOn-month': '11', 'movedInOn-year': '2026', version: v2,
+      'movedInOn-day': '22', 'movedInOn-month': '11', 'movedInOn-year': '2026', version: v2, adultTrans: 'yes',
     })
     expect(moved.statusCode).toBe(303)
     const placement = await provider.get(moved.headers.location!)
+    expect(placement.body).toContain('trans: yes')
     expect(placement.body).toContain('Boy aged 14 at move-in')
     expect(placement.body).toContain('Girl aged 6 at move-in')
 

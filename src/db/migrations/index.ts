@@ -26,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '202611300520-episode-identifiers': await import('./202611300520-episode-identifiers.ts'),
   '202611300600-report-drill-safe-accommodation': await import('./202611300600-report-drill-safe-accommodation.ts'),
   '202611300700-audit-lanes': await import('./202611300700-audit-lanes.ts'),
+  '202611300710-placement-member-trans': await import('./202611300710-placement-member-trans.ts'),
 }

@@ -163,9 +163,12 @@ export async function seedAccommodationDemo(db: Kysely<DB>, partnershipId: strin
           adults: 1, children, household_summary: `Synthetic household: one adult${children ? ` and ${children} ${children === 1 ? 'child' : 'children'}` : ''}`,
           is_synthetic: true, created_at: new Date(`${movedIn}T12:00:00Z`), updated_at: new Date(`${end ?? movedIn}T12:00:00Z`),
         })
-        members.push({ partnership_id: partnershipId, placement_id: id, member_no: 1, member_role: 'adult', gender: spec.gendersAccepted?.[0] ?? 'woman', sex: null, age_at_move_in: null })
+        members.push({ partnership_id: partnershipId, placement_id: id, member_no: 1, member_role: 'adult', gender: spec.gendersAccepted?.[0] ?? 'woman', sex: null, age_at_move_in: null,
+          // Trans status as workers record it: mostly "no", sometimes not asked, about one adult in 50 trans (no draw from
+          // the random stream, so the rest of the demo stays as it was).
+          trans: placements.length % 50 === 0 ? 'yes' : placements.length % 4 === 0 ? null : 'no' })
         ages.forEach((age, i) => members.push({
-          partnership_id: partnershipId, placement_id: id, member_no: i + 2, member_role: 'child', gender: null, sex: r.next() < 0.5 ? 'female' : 'male', age_at_move_in: age,
+          partnership_id: partnershipId, placement_id: id, member_no: i + 2, member_role: 'child', gender: null, sex: r.next() < 0.5 ? 'female' : 'male', age_at_move_in: age, trans: null,
         }))
         if (end === null) occupiedNow.add(spaceId)
         end = addDays(movedIn, -r.int(2, 30))

@@ -127,3 +127,23 @@ export function householdToForm(h: Household): HouseholdForm {
     communities: h.communities,
   }
 }
+
+/**
+ * The adult's trans status, asked at move-in for the Part 4 return's count of trans adults (the data standard's
+ * `trans` code). Optional: left blank, it is not recorded. Never used to find, offer or refuse a place.
+ */
+export const adultTransAnswers = ['yes', 'no', 'not-known', 'declined'] as const
+export type AdultTrans = (typeof adultTransAnswers)[number]
+export const adultTransLabels: Record<AdultTrans, string> = {
+  yes: 'Yes', no: 'No', 'not-known': 'Not known', declined: 'Prefers not to say',
+}
+
+/** The answer as posted: null when left blank; a problem naming the field when it is not one of the answers. */
+export function parseAdultTrans(value: unknown): { ok: true; value: AdultTrans | null } | { ok: false; problem: Problem } {
+  const problem = { field: 'adultTrans', message: 'Select whether the adult is trans, or leave it blank' }
+  if (value !== undefined && value !== null && typeof value !== 'string') return { ok: false, problem }
+  const text = typeof value === 'string' ? value.trim() : ''
+  if (text === '') return { ok: true, value: null }
+  if ((adultTransAnswers as readonly string[]).includes(text)) return { ok: true, value: text as AdultTrans }
+  return { ok: false, problem }
+}

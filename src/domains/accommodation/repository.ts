@@ -337,7 +337,7 @@ export async function placementMembers(db: Db, partnershipId: string, placementI
     .selectFrom('accommodation_placement_member')
     .where('partnership_id', '=', partnershipId)
     .where('placement_id', '=', placementId)
-    .select(['member_no as memberNo', 'member_role as role', 'gender', 'sex', 'age_at_move_in as ageAtMoveIn'])
+    .select(['member_no as memberNo', 'member_role as role', 'gender', 'sex', 'age_at_move_in as ageAtMoveIn', 'trans'])
     .orderBy('member_no')
     .execute()
 }

@@ -4,7 +4,7 @@ import { can } from '../../access/policy.ts'
 import { codeList } from '../../standard/codeLists.ts'
 import { formErrors } from '../../web/forms.ts'
 import type { Services } from '../../web/services.ts'
-import { CHILD_ROWS, emptyHouseholdForm, type HouseholdForm, householdNeedLabels, householdNeeds, householdToForm, parseHousehold, readHouseholdForm } from './household.ts'
+import { adultTransAnswers, adultTransLabels, CHILD_ROWS, emptyHouseholdForm, type HouseholdForm, householdNeedLabels, householdNeeds, householdToForm, parseAdultTrans, parseHousehold, readHouseholdForm } from './household.ts'
 import {
   accommodationTypeLabels,
   accommodationTypes,
@@ -75,7 +75,7 @@ const languageOptions = codeList('main_language').codes
 const vocab = {
   accommodationTypes, accommodationTypeLabels, adultGenders, adultGenderLabels, petKinds, petLabels, communities, communityLabels,
   declineReasons, declineReasonLabels, moveOnDestinations, moveOnDestinationLabels, householdNeeds, householdNeedLabels,
-  reasonCodeLabels, stayBands, childRows: CHILD_ROWS, languageOptions, periodOptions,
+  reasonCodeLabels, stayBands, childRows: CHILD_ROWS, languageOptions, periodOptions, adultTransAnswers, adultTransLabels,
 }
 
 const vacancyItem = {
@@ -245,11 +245,13 @@ export const accommodationRoutes: FastifyPluginAsync<{ services: Services }> = a
     const id = checkId(request.params.id)
     const body = (request.body ?? {}) as Body
     const movedIn = dateFrom(body, 'movedInOn')
+    const trans = parseAdultTrans(body.adultTrans)
     let placementId: string
     try {
-      placementId = await acc.recordPlacement(request.actor!, id, { movedInOn: movedIn.iso }, Number(str(body, 'version')))
+      if (!trans.ok) throw new UserInputError([trans.problem])
+      placementId = await acc.recordPlacement(request.actor!, id, { movedInOn: movedIn.iso, adultTrans: trans.value }, Number(str(body, 'version')))
     } catch (error) {
-      return onFormError(request, reply, id, error, { movedInOn: movedIn.parts })
+      return onFormError(request, reply, id, error, { movedInOn: movedIn.parts, adultTrans: str(body, 'adultTrans') })
     }
     return reply.redirect(`/accommodation/placements/${placementId}`, 303)
   })
@@ -387,11 +389,12 @@ export const accommodationRoutes: FastifyPluginAsync<{ services: Services }> = a
     const districts = await acc.districtList(request.actor!)
     const parsed = parseHousehold(values, districts.map(d => d.code))
     const spaceId = str(body, 'spaceId')
+    const trans = parseAdultTrans(body.adultTrans)
     const fail = (problems: { field: string; message: string }[]) =>
-      renderDirect(request, reply, unitId, { values, movedInOn: movedIn.parts, spaceId, errors: formErrors(problems, dateFieldIds) }, 400)
-    if (!parsed.ok) return fail(parsed.problems)
+      renderDirect(request, reply, unitId, { values, movedInOn: movedIn.parts, adultTrans: str(body, 'adultTrans'), spaceId, errors: formErrors(problems, dateFieldIds) }, 400)
+    if (!parsed.ok || !trans.ok) return fail([...(parsed.ok ? [] : parsed.problems), ...(trans.ok ? [] : [trans.problem])])
     try {
-      const id = await acc.placeDirectly(request.actor!, unitId, { spaceId, movedInOn: movedIn.iso, household: parsed.household })
+      const id = await acc.placeDirectly(request.actor!, unitId, { spaceId, movedInOn: movedIn.iso, household: parsed.household, adultTrans: trans.value })
       return reply.redirect(`/accommodation/placements/${id}`, 303)
     } catch (error) {
       if (error instanceof UserInputError) return fail(error.problems)

@@ -15,6 +15,7 @@ import { labelOf } from '../../standard/codeLists.ts'
 import { recordAudit } from '../audit/service.ts'
 import { ConcurrentEditError, UserInputError } from '../auth/users.ts'
 import { NotFoundError } from '../cases/service.ts'
+import type { AdultTrans } from './household.ts'
 import * as repo from './repository.ts'
 import { suppressBoard, suppressOccupancy, suppressUnmetNeed } from './suppression.ts'
 import { suppressionThreshold } from '../feedback/repository.ts'
@@ -397,7 +398,7 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
   async function insertPlacement(
     tx: Tx,
     actor: Actor,
-    p: { unitId: string; spaceId: string; providerAgencyId: string; referralId: string | null; movedInOn: string; household: Household; summary: string },
+    p: { unitId: string; spaceId: string; providerAgencyId: string; referralId: string | null; movedInOn: string; household: Household; summary: string; adultTrans: AdultTrans | null },
   ) {
     const id = randomUUID()
     try {
@@ -427,9 +428,9 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
     await tx
       .insertInto('accommodation_placement_member')
       .values([
-        { partnership_id: actor.partnershipId, placement_id: id, member_no: 1, member_role: 'adult', gender: p.household.adultGender, sex: null, age_at_move_in: null },
+        { partnership_id: actor.partnershipId, placement_id: id, member_no: 1, member_role: 'adult', gender: p.household.adultGender, sex: null, age_at_move_in: null, trans: p.adultTrans },
         ...p.household.children.map((c, i) => ({
-          partnership_id: actor.partnershipId, placement_id: id, member_no: i + 2, member_role: 'child' as const, gender: null, sex: c.sex, age_at_move_in: c.age,
+          partnership_id: actor.partnershipId, placement_id: id, member_no: i + 2, member_role: 'child' as const, gender: null, sex: c.sex, age_at_move_in: c.age, trans: null,
         })),
       ])
       .execute()
@@ -437,7 +438,7 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
   }
 
   /** The household of an accepted referral moves into the room held for it. */
-  async function recordPlacement(actor: Actor, referralId: string, input: { movedInOn: string }, version: number) {
+  async function recordPlacement(actor: Actor, referralId: string, input: { movedInOn: string; adultTrans?: AdultTrans | null }, version: number) {
     return withActor(db, actor, async tx => {
       const found = await referralForUpdate(tx, actor, referralId, version)
       if (!managesProvider(actor, found.providerAgencyId)) throw new NotFoundError()
@@ -452,6 +453,7 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
         providerAgencyId: found.providerAgencyId,
         referralId,
         movedInOn: input.movedInOn,
+        adultTrans: input.adultTrans ?? null,
         household: found.household as unknown as Household,
         summary: found.householdSummary,
       })
@@ -470,7 +472,7 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
   }
 
   /** A placement without a referral through Hearth (a self-referral, the most common route into refuge). */
-  async function placeDirectly(actor: Actor, unitId: string, input: { spaceId: string; movedInOn: string; household: Household }) {
+  async function placeDirectly(actor: Actor, unitId: string, input: { spaceId: string; movedInOn: string; household: Household; adultTrans?: AdultTrans | null }) {
     return withActor(db, actor, async tx => {
       const found = await repo.unitById(tx, actor.partnershipId, unitId)
       if (!found || !managesProvider(actor, found.providerAgencyId)) throw new NotFoundError()
@@ -484,7 +486,7 @@ export function createAccommodationService(deps: { db: Kysely<DB>; clock: Clock 
       const names = await namesFor(tx, actor.partnershipId)
       const id = await insertPlacement(tx, actor, {
         unitId, spaceId: input.spaceId, providerAgencyId: found.providerAgencyId, referralId: null, movedInOn: input.movedInOn,
-        household: input.household, summary: describeHousehold(input.household, names),
+        household: input.household, summary: describeHousehold(input.household, names), adultTrans: input.adultTrans ?? null,
       })
       await recordAudit(tx, actor, {
         action: 'CASE_UPDATE', subjectType: 'accommodation-placement', subjectId: id, fields: ['movedInOn', 'household'],

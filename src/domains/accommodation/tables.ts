@@ -147,6 +147,8 @@ export interface AccommodationPlacementMemberTable {
   sex: 'female' | 'male' | null
   age_at_move_in: number | null
   person_id: string | null
+  /** The adult's trans status at move-in (data standard `trans`); null when not asked. */
+  trans: 'yes' | 'no' | 'not-known' | 'declined' | null
 }
 
 export interface SanctuaryJobTable {
