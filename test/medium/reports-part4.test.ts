@@ -37,7 +37,14 @@ describe(`the Part 4 safe accommodation return on ${engineUnderTest}`, () => {
     expect(report.supported.households).toBe(households)
     const s = report.supported
     expect(s.individuals).toBe(s.women + s.men + s.nonBinaryAdults + s.adultsGenderNotRecorded + s.children)
-    expect(s.transAdults).toBeNull()
+    // Trans adults: the adults recorded as trans at move-in, of those whose status is known (the demo records it).
+    const trans = await count(sql<{ n: number }>`SELECT count(*)::int AS n FROM accommodation_placement pl
+      JOIN accommodation_placement_member m ON m.partnership_id = pl.partnership_id AND m.placement_id = pl.id AND m.member_role = 'adult'
+      WHERE pl.partnership_id = ${partnershipId}::uuid AND pl.moved_in_on <= '2024-03-31' AND (pl.moved_out_on IS NULL OR pl.moved_out_on >= '2023-04-01') AND m.trans = 'yes'`)
+    expect(trans).toBeGreaterThan(0)
+    expect(s.transAdults).toBe(trans)
+    expect(s.adultsTransStatusKnown).toBeGreaterThanOrEqual(s.transAdults)
+    expect(s.adultsTransStatusKnown).toBeLessThanOrEqual(s.women + s.men + s.nonBinaryAdults + s.adultsGenderNotRecorded)
     expect(Object.values(s.byType).reduce((a, t) => a + t.households, 0)).toBe(households)
     expect(s.women).toBeGreaterThan(0)
   })
@@ -50,7 +57,7 @@ describe(`the Part 4 safe accommodation return on ${engineUnderTest}`, () => {
     expect(report.stoppedSupport.households).toBe(exits)
     expect(Object.values(report.stoppedSupport.byReason).reduce((a, b) => a + b, 0)).toBe(exits)
     expect(Object.values(report.unableToSupport.byReason).reduce((a, b) => a + b, 0)).toBe(report.unableToSupport.households)
-    expect(report.definitions.fields['P4-C2-trans'].rule).toMatch(/trans status/)
+    expect(report.definitions.fields['P4-C2-trans'].rule).toMatch(/recorded as trans at move-in/)
     expect(report.notComputed.length).toBeGreaterThan(0)
   })
 
@@ -71,7 +78,7 @@ describe(`the Part 4 safe accommodation return on ${engineUnderTest}`, () => {
     }
     const field = (id: string) => report.fields.find(f => f.id === id)!
     expect(field('P4-G1').notComputed?.reason).toMatch(/not held in Hearth/)
-    expect(field('P4-C2-trans').notComputed?.reason).toMatch(/trans/)
+    expect(field('P4-C2-trans')).toMatchObject({ notComputed: null, value: { transAdults: report.supported.transAdults, adultsTransStatusKnown: report.supported.adultsTransStatusKnown } })
     expect(field('P4-C1').value).toBe(report.supported.individuals)
     expect(field('P4-E1').value).toBe(report.unableToSupport.households)
     expect(field('P4-F1').value).toBe(report.stoppedSupport.households)
@@ -96,7 +103,7 @@ describe(`the Part 4 safe accommodation return on ${engineUnderTest}`, () => {
   })
 
   /** The columns the drill function returns: the lead's decision (ADR 0007), nothing that identifies anyone. */
-  const drillColumns = ['kind', 'id', 'provider_agency_id', 'referring_agency_id', 'accommodation_type', 'status', 'reason', 'started_on', 'ended_on', 'role', 'gender', 'age', 'ethnicity', 'needs', 'by_and_for', 'source']
+  const drillColumns = ['kind', 'id', 'provider_agency_id', 'referring_agency_id', 'accommodation_type', 'status', 'reason', 'started_on', 'ended_on', 'role', 'gender', 'age', 'ethnicity', 'needs', 'by_and_for', 'source', 'trans']
 
   it('drills from every computed count of the return to exactly the records it counts, for report.drill only', async () => {
     const db = database.db
@@ -141,7 +148,9 @@ describe(`the Part 4 safe accommodation return on ${engineUnderTest}`, () => {
     expect(JSON.stringify(await reports.part4Drill(analyst, { year: '2023-24', figure: 'P4-D1/total' }))).not.toMatch(/Synthetic/)
     // Not-computed fields have no figures; a commissioner may not drill.
     await expect(reports.part4Drill(analyst, { year: '2023-24', figure: 'P4-G1' })).rejects.toThrow(/no figure/)
-    await expect(reports.part4Drill(analyst, { year: '2023-24', figure: 'P4-C2-trans' })).rejects.toThrow(/no figure/)
+    const transAdults = await reports.part4Drill(analyst, { year: '2023-24', figure: 'P4-C2-trans/transAdults' })
+    expect(transAdults.records.every(r => r.kind === 'member' && r.role === 'adult' && r.trans === 'yes')).toBe(true)
+    expect(transAdults.count).toBe(current.supported.transAdults)
     await expect(reports.part4Drill(commissioner, { year: '2023-24', figure: 'P4-C1' })).rejects.toThrow(/not the records/)
     const audit = await db.selectFrom('audit_event').where('action', '=', 'REPORT_DRILL').select('details').execute()
     expect(audit.some(a => (a.details as { report?: string; figure?: string }).report === 'part4' && (a.details as { figure?: string }).figure === 'P4-C2/women')).toBe(true)

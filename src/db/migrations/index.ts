@@ -27,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '202611300600-report-drill-safe-accommodation': await import('./202611300600-report-drill-safe-accommodation.ts'),
   '202611300700-audit-lanes': await import('./202611300700-audit-lanes.ts'),
   '202611300710-placement-member-trans': await import('./202611300710-placement-member-trans.ts'),
+  '202611300720-part4-trans': await import('./202611300720-part4-trans.ts'),
 }

@@ -23,7 +23,7 @@ export const PART4_DEFINITIONS = {
     'P4-B2': { section: 'B', label: 'Of which specialist / by-and-for provision', status: 'I', rule: "rooms of active units whose 'by and for' list is not empty, by characteristic (a room counts once per characteristic)" },
     'P4-C1': { section: 'C', label: 'Individuals supported', status: 'V', rule: 'members (adults and children) of placements in a unit during any part of the year' },
     'P4-C2': { section: 'C', label: 'Individuals supported by group', status: 'V', rule: 'adults by recorded gender (woman, man; non-binary and not recorded shown apart); children' },
-    'P4-C2-trans': { section: 'C', label: 'Individuals supported: trans adults', status: 'V', rule: 'needs a trans status on each household member' },
+    'P4-C2-trans': { section: 'C', label: 'Individuals supported: trans adults', status: 'V', rule: 'adults of placements in the year recorded as trans at move-in (trans status yes), with the number of adults whose trans status is known (yes or no); asked at move-in since 30 November 2026, so earlier placements are not known' },
     'P4-C3': { section: 'C', label: 'Households supported', status: 'P', rule: 'placements in a unit during any part of the year' },
     'P4-C4': { section: 'C', label: 'Households and individuals by accommodation type', status: 'I', rule: 'as C1 and C3, by unit type' },
     'P4-C5': { section: 'C', label: 'Individuals with at least one specialist characteristic', status: 'V', rule: 'needs every C6 characteristic for every individual' },
@@ -50,7 +50,6 @@ export const PART4_DEFINITIONS = {
     'P4-A4': 'Governance answers are not recorded in Hearth: give them from the board’s records.',
     'P4-A5': 'Governance answers are not recorded in Hearth: give them from the board’s records.',
     'P4-A6': 'Governance answers are not recorded in Hearth: give them from the board’s records.',
-    'P4-C2-trans': 'Household members are recorded with gender and sex but no trans status, so trans adults cannot be counted.',
     'P4-C5': 'Not every specialist characteristic is recorded for every individual (see P4-C6), so "at least one" would undercount.',
     'P4-C7': 'The support delivered in accommodation (advocacy, children’s support, counselling…) is not recorded in Hearth.',
     'P4-F1-sanctuary': 'Hearth records sanctuary measures referred and fitted, not when sanctuary support ends.',
@@ -101,7 +100,7 @@ export type Part4Rows = {
   spaces: { type: string; n: number }[]
   byAndFor: { characteristic: string; n: number }[]
   sanctuaryFitted: number
-  members: { type: string; role: string; gender: string | null; n: number }[]
+  members: { type: string; role: string; gender: string | null; trans: string | null; n: number }[]
   households: { type: string; n: number }[]
   leadAdults: { gender: string | null; age: number | null; ethnicity: string | null; household: Record<string, unknown> | null }[]
   referrals: { type: string; status: string; source: string; n: number }[]
@@ -124,7 +123,10 @@ export type Part4Return = {
     men: number
     nonBinaryAdults: number
     adultsGenderNotRecorded: number
-    transAdults: null
+    /** Adults recorded as trans at move-in. */
+    transAdults: number
+    /** Adults whose trans status is known (recorded yes or no). */
+    adultsTransStatusKnown: number
     children: number
     byType: Record<string, { households: number; individuals: number }>
   }
@@ -156,7 +158,8 @@ export function buildPart4(input: { partnership: { code: string; name: string };
     women: sumOf(adults.filter(r => r.gender === 'woman')), men: sumOf(adults.filter(r => r.gender === 'man')),
     nonBinaryAdults: sumOf(adults.filter(r => r.gender === 'non-binary')),
     adultsGenderNotRecorded: sumOf(adults.filter(r => !['woman', 'man', 'non-binary'].includes(r.gender ?? ''))),
-    transAdults: null, children: sumOf(rows.members.filter(r => r.role === 'child')), byType,
+    transAdults: sumOf(adults.filter(r => r.trans === 'yes')), adultsTransStatusKnown: sumOf(adults.filter(r => r.trans === 'yes' || r.trans === 'no')),
+    children: sumOf(rows.members.filter(r => r.role === 'child')), byType,
   }
   const bedspaces = { byType: tally(rows.spaces, r => r.type, r => r.n), byAndFor: tally(rows.byAndFor, r => r.characteristic, r => r.n) }
   const unableToSupport = { households: sumOf(rows.declined), byReason: tally(rows.declined, r => r.reason, r => r.n) }
@@ -191,6 +194,7 @@ export function buildPart4(input: { partnership: { code: string; name: string };
     'P4-B2': bedspaces.byAndFor,
     'P4-C1': supported.individuals,
     'P4-C2': { women: supported.women, men: supported.men, children: supported.children, nonBinaryAdults: supported.nonBinaryAdults, adultsGenderNotRecorded: supported.adultsGenderNotRecorded },
+    'P4-C2-trans': { transAdults: supported.transAdults, adultsTransStatusKnown: supported.adultsTransStatusKnown },
     'P4-C3': { total: supported.households, byType: tally(rows.households, r => r.type, r => r.n) },
     'P4-C4': { byType, byReturnCategory: tally(rows.households, r => category(d.typeCategories)(r.type), r => r.n) },
     'P4-C6': { leadAdults: leads.length, characteristics, notRecorded: notRecordedCharacteristics, note: `Disabled survivors and complex or multiple needs are not recorded on households, so they are not counted. knownFor: the lead adults the characteristic is recorded for.` },
@@ -242,6 +246,8 @@ export type Part4Record = {
   by_and_for: string[] | null
   /** The referring agency's kind (referrals). */
   source: string | null
+  /** A placement adult's trans status at move-in (yes, no, not-known, declined); null when not asked (migration 202611300720). */
+  trans: string | null
 }
 
 /** The grouped rows the return is built from, from its records. */
@@ -262,7 +268,7 @@ export function part4RowsOf(records: readonly Part4Record[]): Part4Rows {
     spaces: group(of('space'), r => ({ type: r.accommodation_type })) as Part4Rows['spaces'],
     byAndFor: group(of('space').flatMap(r => (r.by_and_for ?? []).map(c => ({ ...r, reason: c }))), r => ({ characteristic: r.reason })) as Part4Rows['byAndFor'],
     sanctuaryFitted: of('sanctuary').length,
-    members: group(of('member'), r => ({ type: r.accommodation_type, role: r.role, gender: r.gender })) as Part4Rows['members'],
+    members: group(of('member'), r => ({ type: r.accommodation_type, role: r.role, gender: r.gender, trans: r.trans })) as Part4Rows['members'],
     households: group(of('household'), r => ({ type: r.accommodation_type })) as Part4Rows['households'],
     leadAdults: of('household').map(r => ({
       gender: r.gender, age: r.age, ethnicity: r.ethnicity,

@@ -243,7 +243,7 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
       const characteristic = field === 'P4-C6' && path[0] === 'characteristics' ? path[1] : null
       const records = result.records.map(r => ({
         ...r, what: part4KindLabels[r.kind],
-        counted: r.kind === 'member' ? [r.role, r.gender ?? 'gender not recorded'].join(', ')
+        counted: r.kind === 'member' ? [r.role, r.gender ?? 'gender not recorded', ...(field === 'P4-C2-trans' ? [`trans: ${r.trans ?? 'not asked'}`] : [])].join(', ')
           : r.kind === 'household' ? (characteristic ? `lead adult: ${characteristic}${path[2] === 'knownFor' ? ' (recorded)' : ''}` : 'household')
           : r.kind === 'referral' ? `${r.status}; from ${r.referrerKind}`
           : r.kind === 'declined' ? `declined: ${r.reason}`

@@ -114,12 +114,14 @@ const maracMeasureSql: Record<Exclude<MaracDrillMeasure, 'cases'>, ReturnType<ty
 }
 /** The columns of hearth_part4_records / hearth_report_drill_part4 (alias r), dates as text. */
 const part4RecordColumns = sql`SELECT r.kind, r.id, r.provider_agency_id, r.referring_agency_id, r.accommodation_type, r.status, r.reason,
-  to_char(r.started_on, 'YYYY-MM-DD') AS started_on, to_char(r.ended_on, 'YYYY-MM-DD') AS ended_on, r.role, r.gender, r.age, r.ethnicity, r.needs, r.by_and_for, r.source`
+  to_char(r.started_on, 'YYYY-MM-DD') AS started_on, to_char(r.ended_on, 'YYYY-MM-DD') AS ended_on, r.role, r.gender, r.age, r.ethnicity, r.needs, r.by_and_for, r.source, r.trans`
 
 export type Part4DrillRecord = {
   kind: Part4Record['kind']; id: string; provider: string | null; referrer: string | null; accommodationType: string | null; status: string | null; reason: string | null
   startedOn: string | null; endedOn: string | null; role: string | null; gender: string | null; age: number | null; ethnicity: string | null
   needs: string[] | null; byAndFor: string[] | null; referrerKind: string | null
+  /** A placement adult's trans status at move-in (the trans adults figure); null when not asked. */
+  trans: string | null
 }
 export type Part4DrillResult = { year: string; period: Period; figure: string; count: number; truncated: boolean; records: Part4DrillRecord[] }
 
@@ -731,7 +733,7 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
       throw new ReportError('invalid-period', (error as Error).message)
     }
     const field = options.figure.split('/')[0] as Part4FieldId
-    if (!Object.hasOwn(PART4_DEFINITIONS.fields, field) || PART4_DEFINITIONS.notComputed[field] || !/^P4-[A-Z0-9-]+(\/[a-zA-Z0-9-]+)*$/.test(options.figure)) {
+    if (!Object.hasOwn(PART4_DEFINITIONS.fields, field) || PART4_DEFINITIONS.notComputed[field] || !/^P4-[A-Za-z0-9-]+(\/[a-zA-Z0-9-]+)*$/.test(options.figure)) {
       throw new ReportError('invalid-figure', `There is no figure "${options.figure}" in the Part 4 return.`)
     }
     const profile = await profileOf(who.partnershipId)
@@ -754,7 +756,7 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
         year: period.code, period, figure: options.figure, count, truncated: matching.length > limit,
         records: matching.slice(0, limit).map(r => ({
           kind: r.kind, id: r.id, provider: r.provider, referrer: r.referrer, accommodationType: r.accommodation_type, status: r.status, reason: r.reason,
-          startedOn: r.started_on, endedOn: r.ended_on, role: r.role, gender: r.gender, age: r.age, ethnicity: r.ethnicity, needs: r.needs, byAndFor: r.by_and_for, referrerKind: r.source,
+          startedOn: r.started_on, endedOn: r.ended_on, role: r.role, gender: r.gender, age: r.age, ethnicity: r.ethnicity, needs: r.needs, byAndFor: r.by_and_for, referrerKind: r.source, trans: r.trans,
         })),
       }
     })
