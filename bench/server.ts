@@ -90,6 +90,12 @@ async function main() {
     const pid = actor.partnershipId
     const offset = (message.page - 1) * 25
     const lastOffset = Math.max(0, options.cases - 25)
+    // The cursor of the same page (the case before it in the list's order), as an API client would hold it.
+    const before = await db.selectFrom('support_case').where('partnership_id', '=', pid)
+      .select(['id', sql<string>`to_char(opened_on, 'YYYY-MM-DD')`.as('openedOn')]).orderBy('opened_on', 'desc').orderBy('id').offset(Math.max(0, offset - 1)).limit(1).executeTakeFirstOrThrow()
+    const after = { openedOn: before.openedOn, id: before.id }
+    const cursor = Buffer.from(`${after.openedOn}~${after.id}`, 'utf8').toString('base64url')
+    const genericPlans = database.engine === 'postgres'
     const steps: [string, () => Promise<unknown>][] = [
       ['resolve session (every request)', () => app.services.auth.resolveSession(message.token)],
       ['withActor: empty transaction', () => withActor(db, actor, async () => {})],
@@ -102,6 +108,9 @@ async function main() {
       }))],
       [`cases.list page ${message.page} (whole service call)`, () => app.services.cases.list(actor, { page: message.page })],
       [`GET /api/v1/cases?page=${message.page} (inject)`, () => app.inject({ method: 'GET', url: `/api/v1/cases?page=${message.page}`, headers: { authorization: `Bearer ${message.token}` } })],
+      [`withActor${genericPlans ? ' (generic plans)' : ''} + cursor page ${message.page}`, () => withActor(db, actor, tx => caseRepo.casePage(tx, pid, { offset: 0, limit: 26, after }), { genericPlans })],
+      [`cases.listAfter page ${message.page} (whole service call)`, () => app.services.cases.listAfter(actor, { after })],
+      [`GET /api/v1/cases?after=cursor of page ${message.page} (inject)`, () => app.inject({ method: 'GET', url: `/api/v1/cases?after=${cursor}`, headers: { authorization: `Bearer ${message.token}` } })],
       ['GET /sign-in (inject)', () => app.inject({ method: 'GET', url: '/sign-in' })],
       // Not Hearth's code: the same page with the 25 ids chosen first (a deferred join), so the joins, row-level
       // security on person and risk_assessment, and the risk subquery run for 25 rows instead of offset + 25.
