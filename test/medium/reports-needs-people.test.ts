@@ -98,7 +98,7 @@ describe(`the needs assessment's people on ${engineUnderTest}`, () => {
     expect(JSON.stringify(unique)).not.toMatch(/given|family|date_of_birth|postcode/i)
   })
 
-  it('lists the MARAC cases behind the benchmark, and says how many the reader\'s access does not open', async () => {
+  it('lists every MARAC case behind the benchmark, the app\'s cases from the de-identified drill view', async () => {
     const db = database.db
     const agencies = Object.fromEntries((await db.selectFrom('agency').where('partnership_id', '=', partnershipId).select(['id', 'code']).execute()).map(a => [a.code, a.id]))
     const [victim, referral] = [randomUUID(), randomUUID()]
@@ -110,9 +110,9 @@ describe(`the needs assessment's people on ${engineUnderTest}`, () => {
     expect(report.benchmarks.marac.cases).toBe(3)
     const analyst = await factories(db).newUser(partnershipId, { agencyId: agencies['cp-idva-service']!, roles: ['analyst'] })
     const drill = await reports.needsDrill(analyst, { from: '2022-04-01', to: '2023-03-31', figure: 'marac' })
-    // The two imported MARAC episodes are listed; the app's MARAC case is open to MARAC roles only, so it is counted, not listed.
-    expect(drill).toMatchObject({ kind: 'marac-cases', count: 3, notOpen: 1 })
-    expect(drill.cases.map(c => [c.source, c.agency, c.meetingDate])).toEqual([['imported', 'cambridgeshire-county-council', '2022-05-20'], ['imported', 'cambridgeshire-county-council', '2022-11-20']])
+    // The two imported MARAC episodes, and the app's MARAC case (open to MARAC roles only) through hearth_report_drill_marac.
+    expect(drill).toMatchObject({ kind: 'marac-cases', count: 3, notOpen: 0 })
+    expect(drill.cases.map(c => [c.source, c.agency, c.meetingDate])).toEqual([['imported', 'cambridgeshire-county-council', '2022-05-20'], ['app', 'cambridgeshire-constabulary', '2022-06-09'], ['imported', 'cambridgeshire-county-council', '2022-11-20']])
     expect(JSON.stringify(drill)).not.toContain('Synthetic')
   })
 })

@@ -25,7 +25,11 @@ export const MARAC_RETURN_DEFINITIONS = {
     'M-10': { label: 'Victim aged 16-17', status: 'verified', rule: 'age on the meeting date' },
     'M-11': { label: 'Perpetrators aged 17 or below', status: 'verified', rule: 'not recorded in Hearth yet: always null' },
   },
-  /** Ethnicity codes not counted as Black, Asian or racially minoritised. Inferred: change here. */
+  /**
+   * Ethnicity codes not counted as Black, Asian or racially minoritised. Inferred: change here, and for the app's MARAC
+   * cases in a new migration that makes hearth_marac_case_records again (migration 202611300800 fixes this list; a test
+   * checks that the two agree).
+   */
   notMinoritised: ['white-british', 'white-irish', 'white-other'],
 } as const
 

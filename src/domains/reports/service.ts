@@ -43,18 +43,29 @@ const linkedPersonSql = (partnershipId: string) => sql<string>`coalesce((SELECT 
 const financialYearSql = sql<string>`to_char(e.referral_date - interval '3 months', 'YYYY')`
 
 /**
- * The MARAC cases of a period, one row each: imported episodes with service = marac (the referral date is the date
- * heard) and the app's MARAC cases (meeting date). The figures count these rows and the drill-downs list them.
+ * The app's MARAC cases of a period, de-identified (migration 202611300800, ADR 0007's amendment): on the owner
+ * connection every case (hearth_marac_case_records, for the figures); as the user only with report.drill and in its
+ * scope (hearth_report_drill_marac, for the drill-downs). The same rows either way, so a figure and its drill agree.
  */
-function maracCaseRows(partnershipId: string, agencyId: string | null, p: Period) {
+function appMaracCases(partnershipId: string, from: string, to: string, asUser: boolean) {
+  return asUser
+    ? sql`hearth_report_drill_marac(${from}::date, ${to}::date)`
+    : sql`hearth_marac_case_records(${partnershipId}::uuid, ${from}::date, ${to}::date)`
+}
+
+/**
+ * The MARAC cases of a period, one row each: imported episodes with service = marac (the referral date is the date
+ * heard) and the app's MARAC cases (meeting date; the case's referral reference, else its id). The figures count these
+ * rows (asUser false) and the drill-downs list them (asUser true).
+ */
+function maracCaseRows(partnershipId: string, agencyId: string | null, p: Period, asUser = false) {
   return sql`
     SELECT 'imported' AS source, e.agency_id, e.record_id AS reference, e.referral_date AS d FROM service_episode e
      WHERE e.partnership_id = ${partnershipId}::uuid AND e.service = 'marac' AND e.referral_date BETWEEN ${p.from}::date AND ${p.to}::date
        ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
     UNION ALL
-    SELECT 'app' AS source, mc.referring_agency_id, mc.id::text, mc.meeting_date FROM marac_case mc
-     WHERE mc.partnership_id = ${partnershipId}::uuid AND mc.meeting_date BETWEEN ${p.from}::date AND ${p.to}::date
-       ${agencyId ? sql`AND mc.referring_agency_id = ${agencyId}::uuid` : sql``}`
+    SELECT 'app' AS source, mc.referring_agency_id, coalesce(mc.reference, mc.id::text), mc.meeting_date FROM ${appMaracCases(partnershipId, p.from, p.to, asUser)} mc
+     WHERE true ${agencyId ? sql`AND mc.referring_agency_id = ${agencyId}::uuid` : sql``}`
 }
 
 export class ReportError extends Error {
@@ -558,9 +569,11 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
   }
 
   /**
-   * The MARAC cases behind the benchmark's MARAC figure: the same rows the figure counts (maracCaseRows), read as the
-   * user. Row-level security may hide some (the app's MARAC cases are open to MARAC roles, not to analysts): the
-   * figure is counted again without the reader's access and the difference reported as `notOpen`, never hidden.
+   * The MARAC cases behind the needs assessment's MARAC benchmark and the quarterly report's MARAC figure: the same
+   * rows the figure counts (maracCaseRows), read as the user: the imported records under row-level security, the app's
+   * MARAC cases through the de-identified drill function (hearth_report_drill_marac, report.drill only; ADR 0007's
+   * amendment), so every case is listed. The figure is counted again on the owner connection, and any case the reader
+   * still could not be shown is reported as `notOpen`, never hidden (none, for a reader with report.drill in scope).
    */
   async function maracCaseDrill(who: Actor, period: Period, limit: number, audit: { subjectId: string; details: Record<string, unknown> }): Promise<NeedsDrillResult> {
     const agencyId = scopeFor(who.roles, 'report.drill') === 'agency' ? who.agencyId : null
@@ -568,7 +581,7 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     return withActor(db, who, async tx => {
       const rows = await sql<{ source: 'imported' | 'app'; reference: string; d: string; agency: string }>`
         SELECT m.source, m.reference, to_char(m.d, 'YYYY-MM-DD') AS d, a.code AS agency
-          FROM (${maracCaseRows(who.partnershipId, agencyId, period)}) m JOIN agency a ON a.partnership_id = ${who.partnershipId}::uuid AND a.id = m.agency_id
+          FROM (${maracCaseRows(who.partnershipId, agencyId, period, true)}) m JOIN agency a ON a.partnership_id = ${who.partnershipId}::uuid AND a.id = m.agency_id
          ORDER BY m.d, a.code, m.reference`.execute(tx)
       await recordAudit(tx, who, { action: 'REPORT_DRILL', subjectType: 'report', subjectId: audit.subjectId, details: { ...audit.details, records: Math.min(limit, rows.rows.length) } })
       return {
@@ -591,7 +604,7 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
    * drill-down lists them, so a figure and its cases cannot disagree. Ages come from the episode's generated
    * age_at_referral (the date of birth, else the recorded age), which the application role may read.
    */
-  function maracReturnCases(partnershipId: string, agencyId: string | null, period: Period, months: number, history: string) {
+  function maracReturnCases(partnershipId: string, agencyId: string | null, period: Period, months: number, history: string, asUser = false) {
     const notMinoritised = [...MARAC_RETURN_DEFINITIONS.notMinoritised]
     return sql`
         m AS (
@@ -607,15 +620,13 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
            WHERE e.partnership_id = ${partnershipId}::uuid AND e.service = 'marac' AND e.referral_date BETWEEN ${history}::date AND ${period.to}::date
              ${agencyId ? sql`AND e.agency_id = ${agencyId}::uuid` : sql``}
           UNION ALL
-          SELECT 'app', mc.id::text, mc.referring_agency_id, mc.meeting_date, mc.person_id::text, r.perpetrator_id::text, mc.is_repeat, mc.children_in_household, a.kind = 'police',
-                 p.ethnicity IS NOT NULL AND p.ethnicity NOT IN ('not-known', 'declined') AND p.ethnicity <> ALL (${notMinoritised}::text[]),
-                 coalesce(p.gender_identity = 'non-binary', false), false, coalesce(p.sex = 'male', false),
-                 coalesce(p.date_of_birth IS NOT NULL AND date_part('year', age(mc.meeting_date, p.date_of_birth)) BETWEEN 16 AND 17, false)
-            FROM marac_case mc
-            JOIN referral r ON r.partnership_id = mc.partnership_id AND r.id = mc.referral_id
-            JOIN person p ON p.partnership_id = mc.partnership_id AND p.id = mc.person_id
-            JOIN agency a ON a.partnership_id = mc.partnership_id AND a.id = mc.referring_agency_id
-           WHERE mc.partnership_id = ${partnershipId}::uuid AND mc.status <> 'withdrawn' AND mc.meeting_date BETWEEN ${history}::date AND ${period.to}::date
+          -- The app's cases, de-identified (appMaracCases): the repeat flag is the one the coordinator confirmed at listing,
+          -- so the case needs no victim or perpetrator key for the window below.
+          SELECT 'app', coalesce(mc.reference, mc.id::text), mc.referring_agency_id, mc.meeting_date, 'app|' || mc.id::text, NULL::text, mc.repeat, mc.children, a.kind = 'police',
+                 mc.minoritised, mc.lgbt, false, mc.male, mc.age_band = '16-17'
+            FROM ${appMaracCases(partnershipId, history, period.to, asUser)} mc
+            JOIN agency a ON a.partnership_id = ${partnershipId}::uuid AND a.id = mc.referring_agency_id
+           WHERE NOT mc.withdrawn
              ${agencyId ? sql`AND mc.referring_agency_id = ${agencyId}::uuid` : sql``}
         ), w AS (
           SELECT m.*, max(m.d) OVER (PARTITION BY m.victim, m.perp ORDER BY m.d RANGE BETWEEN UNBOUNDED PRECEDING AND '1 day'::interval PRECEDING) AS prev FROM m
@@ -654,10 +665,11 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
 
   /**
    * The MARAC cases behind one figure of the SafeLives Marac return: a measure (M-2 to M-10) for one meeting date or
-   * for the quarter ("total"). The same rows and flags as the return (maracReturnCases), read as the user: row-level
-   * security decides which cases are listed (the app's MARAC cases are open to MARAC roles; analysts see the imported
-   * MARAC records), and the figure is counted again without the reader's access so that any case not listed is
-   * counted and said (`notOpen`). Case reference, date heard, referring agency and the counted flag: never a name.
+   * for the quarter ("total"). The same rows and flags as the return (maracReturnCases), read as the user: imported
+   * MARAC records under row-level security, the app's MARAC cases through the de-identified drill function
+   * (hearth_report_drill_marac; ADR 0007's amendment). The figure is counted again on the owner connection so that any
+   * case not listed would be counted and said (`notOpen`). Case reference, date heard, referring agency and the counted
+   * flag: never a name.
    * Audited (REPORT_DRILL).
    */
   async function maracReturnDrill(who: Actor, options: { quarter: string; meeting: string; measure: MaracDrillMeasure; limit?: number }): Promise<MaracReturnDrillResult> {
@@ -672,10 +684,11 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     const where = sql`${options.meeting === 'total' ? sql`true` : sql`f.d = ${options.meeting}::date`} AND ${options.measure === 'children' ? sql`f.children > 0` : options.measure === 'cases' ? sql`true` : maracFlagSql[options.measure]}`
     const value = options.measure === 'children' ? sql`coalesce(sum(f.children), 0)::int` : sql`count(*)::int`
     const cte = maracReturnCases(who.partnershipId, agencyId, period, months, history)
+    const asUser = maracReturnCases(who.partnershipId, agencyId, period, months, history, true)
     const figure = await sql<{ value: number; cases: number }>`WITH ${cte} SELECT ${value} AS value, count(*)::int AS cases FROM f WHERE ${where}`.execute(db)
     return withActor(db, who, async tx => {
       const rows = await sql<{ source: 'imported' | 'app'; reference: string; d: string; agency: string; children: number }>`
-        WITH ${cte}
+        WITH ${asUser}
         SELECT f.source, f.reference, to_char(f.d, 'YYYY-MM-DD') AS d, a.code AS agency, f.children
           FROM f JOIN agency a ON a.partnership_id = ${who.partnershipId}::uuid AND a.id = f.agency_id
          WHERE ${where}
