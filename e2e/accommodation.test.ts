@@ -40,7 +40,7 @@ async function seed(db: Kysely<DB>) {
     provider: (await f.newUser(partnershipId, { agencyId: agencies.dispersed, roles: ['safe-accommodation-worker'], passwordHash })).email,
     refugeStaff: (await f.newUser(partnershipId, { agencyId: agencies.refugeA, roles: ['safe-accommodation-worker'], passwordHash })).email,
     idva: (await f.newUser(partnershipId, { agencyId: agencies.housing, roles: ['idva'], passwordHash })).email,
-    sanctuary: (await f.newUser(partnershipId, { agencyId: agencies.dispersed, roles: ['sanctuary-provider'], passwordHash })).email,
+    therapist: (await f.newUser(partnershipId, { agencyId: agencies.dispersed, roles: ['therapy-provider'], passwordHash })).email,
     commissioner: (await f.newUser(partnershipId, { agencyId: agencies.housing, roles: ['commissioner'], passwordHash })).email,
   }
   const refuge12 = await createUnit(db, partnershipId, {
@@ -246,7 +246,7 @@ describeInBrowser(`safe accommodation in Chromium on ${engineUnderTest}`, () => 
     contexts.push(context)
     const provider = await context.newPage()
     await provider.goto('/sign-in')
-    await provider.fill('#email', users.sanctuary)
+    await provider.fill('#email', users.therapist)
     await provider.fill('#password', password)
     await Promise.all([provider.waitForURL(u => u.pathname === '/'), provider.getByRole('button', { name: 'Sign in' }).click()])
     await provider.goto(referralUrl)

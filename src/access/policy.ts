@@ -45,8 +45,10 @@ export const permissions = [
   'accommodation.address',
   /** Whole Housing Approach: refer to sanctuary, flexible funding, reciprocals, therapy; record housing approaches. */
   'wha.refer',
-  /** Whole Housing Approach: deliver a service (fit security, provide therapy) for one's own agency. */
+  /** Whole Housing Approach: fit additional security (a sanctuary scheme) for one's own agency. */
   'wha.deliver',
+  /** Provide therapeutic support (waiting list, sessions) for one's own agency. */
+  'therapy.deliver',
   /** Record linkage: review uncertain pairs of records and decide "same person" or "different people". */
   'linkage.review',
   /**
@@ -127,6 +129,8 @@ export const policy: Record<Role, Grants> = {
     'accommodation.view': 'partnership', 'accommodation.search': 'agency', 'wha.refer': 'agency',
   },
   'sanctuary-provider': { 'wha.deliver': 'agency', 'feedback.issue': 'agency', 'feedback.results': 'agency' },
+  // A therapeutic support service (counselling, play and art therapy, group programmes): its own waiting list and sessions.
+  'therapy-provider': { 'therapy.deliver': 'agency', 'feedback.issue': 'agency', 'feedback.results': 'agency' },
   analyst: {
     'report.read': 'partnership', 'report.drill': 'partnership', 'accommodation.view': 'partnership', 'feedback.results': 'partnership',
     'linkage.review': 'partnership', 'import.run': 'partnership',

@@ -78,6 +78,8 @@ const placement: Record<Role, { kinds: string[]; team?: 'high-risk' }> = {
   'housing-officer': { kinds: ['housing', 'local-authority'] },
   // Sanctuary schemes (home security) are usually run by a specialist DA service or a refuge provider.
   'sanctuary-provider': { kinds: ['specialist-da-service', 'refuge-provider', 'housing'] },
+  // Therapeutic support (counselling, children's therapy) is usually a specialist DA service's.
+  'therapy-provider': { kinds: ['specialist-da-service', 'other', 'refuge-provider'] },
   analyst: { kinds: ['local-authority', 'idva-service'] },
   commissioner: { kinds: ['local-authority', 'idva-service'] },
   administrator: { kinds: ['idva-service', 'local-authority'] },

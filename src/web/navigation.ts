@@ -12,7 +12,7 @@ const items: Item[] = [
   { text: 'MARAC', href: '/marac', permission: 'marac.read' },
   { text: 'Safe accommodation', href: '/accommodation', permission: 'accommodation.view' },
   { text: 'Additional security', href: '/services/sanctuary', permission: 'wha.deliver' },
-  { text: 'Therapeutic support', href: '/services/therapy', permission: 'wha.deliver' },
+  { text: 'Therapeutic support', href: '/services/therapy', permission: 'therapy.deliver' },
   { text: 'Feedback', href: '/feedback', permission: 'feedback.results' },
   { text: 'Linked people', href: '/linkage', permission: 'linkage.review' },
   { text: 'Reports', href: '/reports', permission: 'report.read' },

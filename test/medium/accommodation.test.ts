@@ -163,8 +163,10 @@ describe(`safe accommodation data layer on ${engineUnderTest}`, () => {
 
   it('therapeutic support: the referrer and the providing agency see a referral; only the provider records sessions', async () => {
     const f = factories(database.db)
-    const provider = await f.newUser(partnershipId, { agencyId: agency['cambridge-womens-aid']!, roles: ['sanctuary-provider'] })
-    const otherProvider = await f.newUser(partnershipId, { agencyId: agency['peterborough-womens-aid']!, roles: ['sanctuary-provider'] })
+    const provider = await f.newUser(partnershipId, { agencyId: agency['cambridge-womens-aid']!, roles: ['therapy-provider'] })
+    const otherProvider = await f.newUser(partnershipId, { agencyId: agency['peterborough-womens-aid']!, roles: ['therapy-provider'] })
+    // The same agency's sanctuary fitter (wha.deliver) is not its therapy service.
+    const fitter = await f.newUser(partnershipId, { agencyId: agency['cambridge-womens-aid']!, roles: ['sanctuary-provider'] })
     const id = randomUUID()
     const referral = (actor: Actor, over: Record<string, unknown> = {}) => ({
       partnership_id: partnershipId, id, client: 'child' as const, age_at_referral: 8, referring_agency_id: actor.agencyId, referred_by: actor.userId,
@@ -177,10 +179,11 @@ describe(`safe accommodation data layer on ${engineUnderTest}`, () => {
       .rejects.toThrow(/row-level security/)
     await withActor(database.db, actors.idva!, tx => tx.insertInto('therapeutic_referral').values(referral(actors.idva!)).execute())
     const sees = async (actor: Actor) => (await withActor(database.db, actor, tx => tx.selectFrom('therapeutic_referral').where('id', '=', id).select('id').execute())).length
-    expect([await sees(actors.idva!), await sees(provider), await sees(otherProvider), await sees(actors.commissioner!), await sees(actors.housing!)]).toEqual([1, 1, 0, 0, 0])
+    expect([await sees(actors.idva!), await sees(provider), await sees(otherProvider), await sees(actors.commissioner!), await sees(actors.housing!), await sees(fitter)]).toEqual([1, 1, 0, 0, 0, 0])
     const session = (actor: Actor) => ({ partnership_id: partnershipId, id: randomUUID(), referral_id: id, session_on: '2026-10-20', attendance: 'attended', recorded_by: actor.userId })
     await expect(withActor(database.db, actors.idva!, tx => tx.insertInto('therapeutic_session').values(session(actors.idva!)).execute())).rejects.toThrow(/row-level security/)
     await expect(withActor(database.db, otherProvider, tx => tx.insertInto('therapeutic_session').values(session(otherProvider)).execute())).rejects.toThrow(/row-level security/)
+    await expect(withActor(database.db, fitter, tx => tx.insertInto('therapeutic_session').values(session(fitter)).execute())).rejects.toThrow(/row-level security/)
     await withActor(database.db, provider, tx => tx.insertInto('therapeutic_session').values(session(provider)).execute())
     const sessions = async (actor: Actor) => (await withActor(database.db, actor, tx => tx.selectFrom('therapeutic_session').where('referral_id', '=', id).select('id').execute())).length
     expect([await sessions(provider), await sessions(actors.idva!), await sessions(otherProvider), await sessions(actors.commissioner!)]).toEqual([1, 1, 0, 0])

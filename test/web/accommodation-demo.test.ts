@@ -30,7 +30,7 @@ describe(`the demo's safe accommodation pages on ${engineUnderTest}`, () => {
     expect(list.body).toContain('synthetic')
     expect(list.body).toMatch(/data-testid="therapy-summary"[\s\S]*?Children[\s\S]*?Adults/)
     const provider = client(app)
-    await provider.signIn(login('sanctuary-provider'), DEMO_PASSWORD)
+    await provider.signIn(login('therapy-provider'), DEMO_PASSWORD)
     const seen = await provider.get('/services/therapy')
     const ids = [...seen.body.matchAll(/href="\/services\/therapy\/([0-9a-f-]{36})"/g)].map(m => m[1]!)
     expect(ids.length).toBeGreaterThan(0)

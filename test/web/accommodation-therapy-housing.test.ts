@@ -31,8 +31,10 @@ describe(`therapeutic support and housing approaches on ${engineUnderTest}`, () 
     const passwordHash = await hashPassword(password)
     const idva = await f.newUser(partnershipId, { agencyId: idvaService, teamId: team, roles: ['idva'], passwordHash })
     emails.idva = idva.email
-    emails.provider = (await f.newUser(partnershipId, { agencyId: providerId, roles: ['sanctuary-provider'], passwordHash })).email
-    emails.otherProvider = (await f.newUser(partnershipId, { agencyId: otherProvider, roles: ['sanctuary-provider'], passwordHash })).email
+    emails.provider = (await f.newUser(partnershipId, { agencyId: providerId, roles: ['therapy-provider'], passwordHash })).email
+    emails.otherProvider = (await f.newUser(partnershipId, { agencyId: otherProvider, roles: ['therapy-provider'], passwordHash })).email
+    // The same agency also fits additional security: its sanctuary fitter must not see its therapy clients.
+    emails.fitter = (await f.newUser(partnershipId, { agencyId: providerId, roles: ['sanctuary-provider'], passwordHash })).email
     emails.housing = (await f.newUser(partnershipId, { agencyId: housing, roles: ['housing-officer'], passwordHash })).email
     emails.otherHousing = (await f.newUser(partnershipId, { agencyId: otherHousing, roles: ['housing-officer'], passwordHash })).email
     emails.commissioner = (await f.newUser(partnershipId, { agencyId: idvaService, roles: ['commissioner'], passwordHash })).email
@@ -107,6 +109,12 @@ describe(`therapeutic support and housing approaches on ${engineUnderTest}`, () 
     await other.signIn(emails.otherProvider!, password)
     expect((await other.get('/services/therapy')).body).not.toContain(referralId)
     expect((await other.get(`/services/therapy/${referralId}`)).statusCode).toBe(404)
+    // Fitting locks for the same agency (wha.deliver) is not providing therapy: no waiting list, no referral.
+    const fitter = client(app)
+    await fitter.signIn(emails.fitter!, password)
+    expect((await fitter.get('/services/therapy')).body).not.toContain(referralId)
+    expect((await fitter.get(`/services/therapy/${referralId}`)).statusCode).toBe(404)
+    expect((await fitter.get('/')).body).not.toContain('href="/services/therapy"')
     // Those with neither wha.refer nor wha.deliver do not have the page at all.
     const commissioner = client(app)
     await commissioner.signIn(emails.commissioner!, password)

@@ -257,7 +257,7 @@ async function demoUserWith(db: Kysely<DB>, partnershipId: string, role: string)
  */
 async function seedTherapyDemo(db: Kysely<DB>, partnershipId: string, agencies: AgencyRow[], today: string, r: ReturnType<typeof prng>): Promise<number> {
   const referrer = await demoUserWith(db, partnershipId, 'idva')
-  const deliverer = await demoUserWith(db, partnershipId, 'sanctuary-provider')
+  const deliverer = await demoUserWith(db, partnershipId, 'therapy-provider')
   const providerId = deliverer?.agencyId ?? agencies.find(a => a.kind === 'specialist-da-service')?.id
   if (!referrer || !providerId) return 0
   const cases = await db.selectFrom('support_case').where('partnership_id', '=', partnershipId).where('agency_id', '=', referrer.agencyId)

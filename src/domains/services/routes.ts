@@ -35,7 +35,7 @@ export const sanctuaryRoutes: FastifyPluginAsync<{ services: Services }> = async
 
   app.addHook('preHandler', async (request: FastifyRequest) => {
     if (!(request.routeOptions.url ?? '').startsWith('/services/')) return
-    if (request.actor && !can(request.actor.roles, 'wha.refer') && !can(request.actor.roles, 'wha.deliver')) throw new NotFoundError()
+    if (request.actor && !can(request.actor.roles, 'wha.refer') && !can(request.actor.roles, 'wha.deliver') && !can(request.actor.roles, 'therapy.deliver')) throw new NotFoundError()
   })
 
   app.get('/services/sanctuary', async (request, reply) => {

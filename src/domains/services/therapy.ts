@@ -1,6 +1,6 @@
 /**
  * Therapeutic support for children and adults: referrals by a DA specialist or housing worker (wha.refer),
- * the provider's waiting list and sessions (wha.deliver for the providing agency). Runs as the actor: row-level
+ * the provider's waiting list and sessions (therapy.deliver for the providing agency). Runs as the actor: row-level
  * security shows a referral to the referrer's scope and to the providing agency, and lets only the providing
  * agency record sessions. Linked to the household's support case (and its person) where one exists and the
  * referrer may see it. No names, no notes of what is said in therapy: Hearth keeps the referral and attendance.
@@ -25,7 +25,7 @@ import {
 export const therapyProviderKinds = ['specialist-da-service', 'refuge-provider', 'health', 'other']
 
 export function providesFor(actor: Actor, providerAgencyId: string): boolean {
-  const scope = scopeFor(actor.roles, 'wha.deliver')
+  const scope = scopeFor(actor.roles, 'therapy.deliver')
   return scope === 'partnership' || (scope !== null && actor.agencyId === providerAgencyId)
 }
 
@@ -89,7 +89,7 @@ export function createTherapyService(deps: { db: Kysely<DB>; clock: Clock }) {
         if (rows.length) {
           await recordAudit(tx, actor, { action: 'CASE_LIST_VIEW', subjectType: 'therapeutic-referral-list', details: { referralIds: rows.map(r => r.id) } })
         }
-        return { rows, summary: therapySummary(rows, today()), mayRefer: can(actor.roles, 'wha.refer'), mayProvide: can(actor.roles, 'wha.deliver') }
+        return { rows, summary: therapySummary(rows, today()), mayRefer: can(actor.roles, 'wha.refer'), mayProvide: can(actor.roles, 'therapy.deliver') }
       })
     },
 

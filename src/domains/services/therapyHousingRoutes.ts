@@ -1,7 +1,7 @@
 /**
  * Pages for therapeutic support (referral, waiting list, sessions) and housing approaches (H-CLIC style, with
  * temporary accommodation episodes). Registered inside the services plugin, whose hook already refuses anyone
- * without wha.refer or wha.deliver; each page checks its own permission too, and row-level security decides
+ * without wha.refer, wha.deliver or therapy.deliver; each page checks its own permission too, and row-level security decides
  * which rows exist. Every form works without JavaScript.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
