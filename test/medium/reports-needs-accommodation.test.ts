@@ -4,7 +4,9 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedAccommodationDemo } from '../../src/domains/accommodation/demo.ts'
 import { loadPartnershipProfile } from '../../src/domains/partnership/service.ts'
-import type { Breakdown, NeedsAssessment } from '../../src/domains/reports/needs.ts'
+import { withActor } from '../../src/db/scope.ts'
+import { type Breakdown, type NeedsAssessment, needsBody } from '../../src/domains/reports/needs.ts'
+import { safeAccommodationFigures, safeAccommodationRateBasis } from '../../src/domains/reports/safeAccommodation.ts'
 import { needsCsv } from '../../src/domains/reports/needsPublication.ts'
 import { createReportService } from '../../src/domains/reports/service.ts'
 import { engineUnderTest, openTestDatabase, type TestDatabase } from '../support/database.ts'
@@ -21,6 +23,7 @@ describe(`the needs assessment's safe accommodation section on ${engineUnderTest
   let agencyReader: NeedsAssessment
   let managerView: NeedsAssessment
   let commissionerView: NeedsAssessment
+  let agency: string
 
   beforeAll(async () => {
     database = await openTestDatabase()
@@ -28,7 +31,7 @@ describe(`the needs assessment's safe accommodation section on ${engineUnderTest
     partnershipId = (await loadPartnershipProfile(db, profile, { loadedBy: 'test' })).partnershipId
     const seeded = await seedAccommodationDemo(db, partnershipId, { today: '2024-03-31' })
     expect(seeded.placements).toBeGreaterThan(0)
-    const agency = (await db.selectFrom('agency').where('partnership_id', '=', partnershipId).where('code', '=', 'cp-idva-service').select('id').executeTakeFirstOrThrow()).id
+    agency = (await db.selectFrom('agency').where('partnership_id', '=', partnershipId).where('code', '=', 'cp-idva-service').select('id').executeTakeFirstOrThrow()).id
     const user = await factories(db).newUser(partnershipId, { agencyId: agency, roles: ['idva'] })
     const unitOf = async (type: string) => db.selectFrom('accommodation_unit').where('partnership_id', '=', partnershipId).where('accommodation_type', '=', type).where('is_active', '=', true)
       .select(['id', 'provider_agency_id']).orderBy('name').executeTakeFirstOrThrow()
@@ -176,5 +179,72 @@ describe(`the needs assessment's safe accommodation section on ${engineUnderTest
     expect(commissionerView.safeAccommodation).toEqual({ ...published.safeAccommodation })
     expect(commissionerView.publication).toBe(false)
     expect(commissionerView.all).toEqual(report.all)
+  })
+  it('drills from every safe accommodation count to exactly its records, and from each rate or average to the records it is computed over', async () => {
+    const db = database.db
+    const analyst = await factories(db).newUser(partnershipId, { agencyId: agency, roles: ['analyst'] })
+    const reports = createReportService({ db, now: () => new Date('2024-04-02T09:00:00Z') })
+    const view = await reports.needsAssessment(analyst, period)
+    // An analyst may list the records (ADR 0007), so sees the referrals and stays exactly; unmet need was exact already.
+    expect(view.safeAccommodation.withheld).toEqual([])
+    expect(view.safeAccommodation).toEqual(report.safeAccommodation)
+    const sa = view.safeAccommodation
+    const figures = safeAccommodationFigures(sa)
+    // Every safe accommodation link on the page is a figure checked here, and every non-zero count has one.
+    const html = needsBody(view, { drillHref: f => `/drill?figure=${encodeURIComponent(f)}` })
+    const linked = [...html.matchAll(/href="\/drill\?figure=(sa%3A[^"]+)"/g)].map(m => decodeURIComponent(m[1]!))
+    for (const f of linked) expect(figures.has(f) || safeAccommodationRateBasis(f) !== null, `linked figure ${f}`).toBe(true)
+    for (const [f, n] of figures) if (n > 0) expect(linked, `figure ${f} (${n}) has a link`).toContain(f)
+    const drills = []
+    for (const [figure, n] of figures) {
+      const drill = await reports.needsDrill(analyst, { ...period, figure })
+      expect(drill.kind, figure).toBe('accommodation')
+      expect(drill.count, figure).toBe(n)
+      expect(drill.accommodation, figure).toHaveLength(n)
+      expect(new Set(drill.accommodation!.map(r => `${r.kind}/${r.id}`)).size, figure).toBe(n)
+      drills.push(drill)
+    }
+    expect(drills.length).toBeGreaterThan(25)
+    expect(drills.find(d => d.figure === 'sa:declined:no-vacancy')!.accommodation!.map(r => r.reason)).toEqual(['no-vacancy', 'no-vacancy', 'no-vacancy'])
+    expect(drills.find(d => d.figure === 'sa:demand:refuge:referrals')!.count).toBe(6)
+    // Rates and averages: the records they are computed over, and their value over them.
+    const rates: [string, number | null, number | null][] = [['sa:occupancy:percent', sa.occupancy.occupancyPercent, sa.occupancy.bedspaces + sa.demandAndSupply.at(-1)!.householdsSupported!],
+      ...sa.demandAndSupply.filter(r => r.occupancyPercent !== null).map(r => [`sa:demand:${r.type}:occupancy`, r.occupancyPercent, r.bedspaces + r.householdsSupported!] as [string, number | null, number]),
+      ['sa:stay:median', sa.lengthOfStay.medianDays, sa.lengthOfStay.endedStays], ['sa:stay:mean', sa.lengthOfStay.meanDays, sa.lengthOfStay.endedStays],
+      ['sa:stay:longest', sa.lengthOfStay.longestDays, sa.lengthOfStay.endedStays]]
+    for (const [figure, value, over] of rates) {
+      const drill = await reports.needsDrill(analyst, { ...period, figure })
+      expect(drill, figure).toMatchObject({ unit: 'computed-over', count: over, rate: { value } })
+      expect(drill.accommodation, figure).toHaveLength(over!)
+      drills.push(drill)
+    }
+    const mean = await reports.needsDrill(analyst, { ...period, figure: 'sa:stay:mean' })
+    const nights = mean.accommodation!.map(r => r.nights!)
+    expect(mean.accommodation!.every(r => r.kind === 'stay' && r.nights !== null)).toBe(true)
+    expect(Math.round(nights.reduce((a, b) => a + b, 0) / nights.length)).toBe(sa.lengthOfStay.meanDays)
+    expect(Math.max(...nights)).toBe(sa.lengthOfStay.longestDays)
+    await expect(reports.needsDrill(analyst, { ...period, figure: 'sa:demand:castle:referrals' })).rejects.toThrow(/no figure/)
+    await expect(reports.needsDrill(analyst, { ...period, figure: 'sa:outcome' })).rejects.toThrow(/no figure/)
+    expect(JSON.stringify(drills)).not.toMatch(/Synthetic household|household_summary|given_name/)
+    const audit = await db.selectFrom('audit_event').where('action', '=', 'REPORT_DRILL').select('details').execute()
+    expect(audit.some(a => (a.details as { report?: string; figure?: string }).report === 'needs-assessment' && (a.details as { figure?: string }).figure === 'sa:stay:mean')).toBe(true)
+  }, 120_000)
+
+  it('enforces the safe accommodation drill in the database: only report.drill reads the de-identified records', async () => {
+    const db = database.db
+    const f = factories(db)
+    const analyst = await f.newUser(partnershipId, { agencyId: agency, roles: ['analyst'] })
+    const commissioner = await f.newUser(partnershipId, { agencyId: agency, roles: ['commissioner'] })
+    const manager = await f.newUser(partnershipId, { agencyId: agency, roles: ['safe-accommodation-manager'] })
+    const drill = (actor: typeof analyst) => withActor(db, actor, tx => sql<Record<string, unknown>>`SELECT * FROM hearth_report_drill_needs_accommodation(${period.from}::date, ${period.to}::date)`.execute(tx)).then(r => r.rows)
+    const decided = ['kind', 'id', 'provider_agency_id', 'referring_agency_id', 'accommodation_type', 'status', 'reason', 'started_on', 'ended_on']
+    const rows = await drill(analyst)
+    expect(rows.length).toBeGreaterThan(0)
+    expect(Object.keys(rows[0]!)).toEqual(decided)
+    expect(await drill(commissioner)).toEqual([])
+    expect(await drill(manager)).toEqual([])
+    await expect(withActor(db, analyst, tx => sql`SELECT * FROM hearth_needs_accommodation_records(${partnershipId}::uuid, ${period.from}::date, ${period.to}::date)`.execute(tx))).rejects.toThrow(/permission denied/)
+    const declared = await sql<{ args: string }>`SELECT pg_get_function_result(p.oid) AS args FROM pg_proc p WHERE p.proname = 'hearth_report_drill_needs_accommodation'`.execute(db)
+    expect(declared.rows[0]!.args.replace(/^TABLE\(|\)$/g, '').split(',').map(c => c.trim().split(' ')[0])).toEqual(decided)
   })
 })

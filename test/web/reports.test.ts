@@ -224,10 +224,22 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     const audit = await database.db.selectFrom('audit_event').where('partnership_id', '=', partnershipId).where('action', '=', 'REPORT_DRILL').select('subject_id').execute()
     expect(audit.map(a => a.subject_id)).toContain('needs-assessment/2022-04-01..2023-03-31/unmet:all')
     const report = JSON.parse((await c.get('/reports/needs-assessment.json?from=2022-04-01&to=2023-03-31')).body) as NeedsAssessment
-    // An analyst may drill, so sees unmet need exactly; referrals and stays as the accommodation pages show them to her, small numbers withheld.
+    // An analyst may drill, and may list the referrals and stays behind the figures (ADR 0007), so sees the whole section exactly.
     expect(report.safeAccommodation.unmetNeed.searches).toBe(2)
-    expect(report.safeAccommodation.withheld).toEqual(['demand', 'stays'])
-    expect(page.body).toContain('id="sa-withheld"')
+    expect(report.safeAccommodation.withheld).toEqual([])
+    expect(page.body).not.toContain('id="sa-withheld"')
+    // The stays that ended, and the mean length of stay computed over them, drill to the de-identified stays.
+    const ended = report.safeAccommodation.lengthOfStay.endedStays!
+    expect(ended).toBeGreaterThan(0)
+    const endedLink = new RegExp(`href="(/reports/needs-assessment/drill\\?[^"]*figure=sa%3Astay%3Aended)">${ended}<`).exec(page.body)
+    expect(endedLink).not.toBeNull()
+    const stays = await c.get(endedLink![1]!.replaceAll('&amp;', '&'))
+    expect(stays.statusCode).toBe(200)
+    expect(stays.body).toContain(`${ended} record`)
+    expect((stays.body.match(/<tr class="govuk-table__row">/g) ?? []).length).toBe(ended + 1)
+    const mean = await c.get('/reports/needs-assessment/drill?from=2022-04-01&to=2023-03-31&figure=sa%3Astay%3Amean')
+    expect(mean.body).toContain(`The mean length of stay (days) is ${report.safeAccommodation.lengthOfStay.meanDays}, computed over these ${ended} record`)
+    expect((await c.get('/reports/needs-assessment/drill?from=2022-04-01&to=2023-03-31&figure=sa%3Aoutcome%3Acastle')).statusCode).toBe(404)
     const csv = await c.get('/reports/needs-assessment.csv?from=2022-04-01&to=2023-03-31')
     expect(csv.headers['content-type']).toContain('text/csv')
     expect(csv.body).toContain('"safeAccommodation.unmetNeed","all","searches","Searches that found no suitable room","2"')
@@ -260,6 +272,7 @@ describe(`quarterly report pages on ${engineUnderTest}`, () => {
     expect(page.body).toContain('id="no-drill"')
     expect(page.body).not.toContain('/drill?')
     expect((await c.get('/reports/needs-assessment/drill?from=2022-04-01&to=2023-03-31&figure=unmet%3Aall')).statusCode).toBe(404)
+    expect((await c.get('/reports/needs-assessment/drill?from=2022-04-01&to=2023-03-31&figure=sa%3Astay%3Aended')).statusCode).toBe(404)
   })
 
   it('answers the JSON API with a Bearer token, with the same permission checks as the pages, and documents it in OpenAPI', async () => {

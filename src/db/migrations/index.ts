@@ -29,6 +29,6 @@ export const migrations: Record<string, Migration> = {
   '202611300710-placement-member-trans': await import('./202611300710-placement-member-trans.ts'),
   '202611300720-part4-trans': await import('./202611300720-part4-trans.ts'),
   '202611300730-therapy-provider-role': await import('./202611300730-therapy-provider-role.ts'),
-  '202611300730-therapy-provider-role': await import('./202611300730-therapy-provider-role.ts'),
   '202611300800-report-drill-marac': await import('./202611300800-report-drill-marac.ts'),
+  '202611300810-report-drill-needs-accommodation': await import('./202611300810-report-drill-needs-accommodation.ts'),
 }

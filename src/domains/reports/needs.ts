@@ -241,7 +241,9 @@ export type NeedsHtmlOptions = {
    * When given, figures link to the records behind them: drillHref("unmet:all" | "unmet:<reason>") for the searches,
    * drillHref("episodes:<dimension>:<code>") for the characteristic tables, "people:<service|all>:episodes|unique|within-agencies",
    * "used:<1|2|3+>", "district:<code>", "marac", "idva-team:<code>" and "trend:<year>:<service>" for the people, rates,
-   * benchmarks and trends tables. Population figures, FTEs and benchmark constants are not records and have no link.
+   * benchmarks and trends tables; "sa:…" for the safe accommodation section (see safeAccommodationFigures; rates and
+   * averages link to the records they are computed over). Population figures, FTEs and benchmark constants are not
+   * records and have no link.
    * Only for permitted users, never in publication.
    */
   drillHref?: (figure: string) => string
@@ -254,6 +256,9 @@ export function needsBody(report: NeedsAssessment, opts: NeedsHtmlOptions = {}):
   const link = (figure: string, v: number | null) => (opts.drillHref && !report.publication && v !== null && v > 0 ? { href: opts.drillHref(figure), text: v } : v)
   /** A count that may be withheld (null: shown as the suppression mark), linked to its records when drillable. */
   const ln = (figure: string, v: number | null) => (v === null ? S : link(figure, v))
+  /** A rate or average, linked to the records it is computed over (`over` of them) when drillable. */
+  const rate = (figure: string, v: number | null, over: number, suffix = '') =>
+    (v === null ? null : opts.drillHref && !report.publication && over > 0 ? { href: opts.drillHref(figure), text: `${v}${suffix}` } : `${v}${suffix}`)
   type C = string | number | null | { href: string; text: string | number }
   const td = (c: C) => (c !== null && typeof c === 'object' ? `<a class="govuk-link" href="${esc(c.href)}">${esc(c.text)}</a>` : esc(c ?? ''))
   const table = (caption: string, head: string[], rows: C[][], id?: string) =>
@@ -279,16 +284,16 @@ ${table('Trends: episodes per financial year', ['Year (April to March)', 'Servic
 <h2 class="govuk-heading-l" id="safe-accommodation">Safe accommodation: demand against supply</h2>
 ${!report.publication && sa.withheld.length ? `<div class="govuk-inset-text" id="sa-withheld">Small numbers are withheld (${S}) in ${esc(sa.withheld.map(w => ({ demand: 'the referrals and declines', stays: 'the households, moves and stays', unmet: 'the unmet need' })[w]).join(', '))}, as on the safe accommodation pages: exact figures are for those who search for or manage places.</div>` : ''}
 ${barChart('chart-safe-accommodation', 'Referrals to providers and bedspaces by accommodation type', sa.demandAndSupply.filter(r => r.type !== 'all').map(r => ({ label: r.label, current: r.referrals, previous: r.bedspaces })), { current: 'Referrals', previous: 'Bedspaces' }, S)}
-${table('Demand and supply by accommodation type', ['Accommodation type', 'Bedspaces', 'Referrals', 'Declined', 'Households supported', 'Occupancy %'], sa.demandAndSupply.map(r => [r.label, r.bedspaces, n(r.referrals), n(r.declined), n(r.householdsSupported), r.occupancyPercent]), 'sa-demand')}
-${b('Referrals to providers in the period, by outcome', sa.referralOutcomes, 'Referrals')}
-${b('Referrals declined, by the provider\'s reason', sa.declinedByReason, 'Referrals')}
+${table('Demand and supply by accommodation type', ['Accommodation type', 'Bedspaces', 'Referrals', 'Declined', 'Households supported', 'Occupancy %'], sa.demandAndSupply.map(r => [r.label, link(`sa:demand:${r.type}:bedspaces`, r.bedspaces), ln(`sa:demand:${r.type}:referrals`, r.referrals), ln(`sa:demand:${r.type}:declined`, r.declined), ln(`sa:demand:${r.type}:households`, r.householdsSupported), rate(`sa:demand:${r.type}:occupancy`, r.occupancyPercent, r.bedspaces + (r.householdsSupported ?? 0))]), 'sa-demand')}
+${b('Referrals to providers in the period, by outcome', sa.referralOutcomes, 'Referrals', 'sa:outcome')}
+${b('Referrals declined, by the provider\'s reason', sa.declinedByReason, 'Referrals', 'sa:declined')}
 ${table('Unmet need: searches that found no suitable room', ['', 'Searches'], [['Searches with no suitable room', sa.unmetNeed.searches === null ? S : link('unmet:all', sa.unmetNeed.searches)], ['All vacancy searches', n(sa.unmetNeed.allSearches)]], 'sa-unmet')}
 ${b('Why units were ruled out in the unmet searches (a search can have several reasons)', sa.unmetNeed.reasons, 'Searches', 'unmet')}
 ${b('What the households turned away had in common', sa.unmetNeed.characteristics, 'Searches')}
-${table('Occupancy', ['', 'Value'], [['Bedspaces', sa.occupancy.bedspaces], ['Occupancy (room-nights with a household in)', sa.occupancy.occupancyPercent === null ? null : `${sa.occupancy.occupancyPercent}%`], ['Households moved in', n(sa.occupancy.movedIn)], ['Households moved out', n(sa.occupancy.movedOut)], ['Households in at the end of the period', n(sa.occupancy.inAtEnd)]], 'sa-occupancy')}
-${table('Length of stay (stays that ended in the period)', ['', 'Value'], [['Stays ended', n(sa.lengthOfStay.endedStays)], ['Median (days)', sa.lengthOfStay.medianDays], ['Mean (days)', sa.lengthOfStay.meanDays], ...(report.publication ? [] : [['Longest (days)', sa.lengthOfStay.longestDays]])], 'sa-stay')}
-${b('Length of stay', sa.lengthOfStay.bands, 'Stays')}
-${b('Move-on: where households went', sa.moveOn, 'Households')}
+${table('Occupancy', ['', 'Value'], [['Bedspaces', link('sa:occupancy:bedspaces', sa.occupancy.bedspaces)], ['Occupancy (room-nights with a household in)', rate('sa:occupancy:percent', sa.occupancy.occupancyPercent, sa.occupancy.bedspaces + (sa.demandAndSupply.at(-1)?.householdsSupported ?? 0), '%')], ['Households moved in', ln('sa:occupancy:moved-in', sa.occupancy.movedIn)], ['Households moved out', ln('sa:occupancy:moved-out', sa.occupancy.movedOut)], ['Households in at the end of the period', ln('sa:occupancy:in-at-end', sa.occupancy.inAtEnd)]], 'sa-occupancy')}
+${table('Length of stay (stays that ended in the period)', ['', 'Value'], [['Stays ended', ln('sa:stay:ended', sa.lengthOfStay.endedStays)], ['Median (days)', rate('sa:stay:median', sa.lengthOfStay.medianDays, sa.lengthOfStay.endedStays ?? 0)], ['Mean (days)', rate('sa:stay:mean', sa.lengthOfStay.meanDays, sa.lengthOfStay.endedStays ?? 0)], ...(report.publication ? [] : [['Longest (days)', rate('sa:stay:longest', sa.lengthOfStay.longestDays, sa.lengthOfStay.endedStays ?? 0)]])], 'sa-stay')}
+${b('Length of stay', sa.lengthOfStay.bands, 'Stays', 'sa:stay-band')}
+${b('Move-on: where households went', sa.moveOn, 'Households', 'sa:move-on')}
 ${report.survivorVoice ? survivorVoiceTables(report.survivorVoice, table) : ''}
 ${report.dataQuality ? table('Data quality appendix: % unknown (not known + declined) by field and agency', ['Field', ...report.dataQuality.agencies.map(a => a.code)], report.dataQuality.fields.map(f => [f.field, ...report.dataQuality!.agencies.map(a => { const c = f.byAgency[a.code]; return c && c.recorded ? c.pctUnknown : 'not recorded' })])) : ''}
 <h2 class="govuk-heading-m">Definitions</h2>

@@ -10,7 +10,7 @@ import { can } from '../../access/policy.ts'
 import type { Services } from '../../web/services.ts'
 import { NotFoundError } from '../cases/service.ts'
 import { htmlToPdf } from './cli.ts'
-import { reasonCodeLabels, type ReasonCode } from '../accommodation/rules.ts'
+import { accommodationTypeLabels, declineReasonLabels, moveOnDestinationLabels, reasonCodeLabels, type ReasonCode, stayBands } from '../accommodation/rules.ts'
 import { needsBody, needsHtml } from './needs.ts'
 import { needsCsv, needsXlsx } from './needsPublication.ts'
 import { maracReturnCsv } from './maracReturn.ts'
@@ -34,6 +34,25 @@ const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long
 const part4KindLabels: Record<string, string> = {
   space: 'Room', sanctuary: 'Sanctuary job', member: 'Household member', household: 'Household (stay)', referral: 'Referral to a provider',
   declined: 'Referral declined', ended: 'Stay ended',
+}
+
+/** The needs assessment's safe accommodation records and figures (`sa:…`), as a drill page names them. */
+const accommodationKindLabels: Record<string, string> = { unit: 'Unit', space: 'Room', stay: 'Stay', referral: 'Referral to a provider', declined: 'Referral declined' }
+const referralStatusLabels: Record<string, string> = { pending: 'waiting for a decision', accepted: 'accepted (room held)', placed: 'placed', declined: 'declined', withdrawn: 'withdrawn' }
+const label = (labels: Record<string, string>, code: string) => labels[code] ?? code
+function accommodationHeading(figure: string): string {
+  const [, part, a = '', b = ''] = figure.split(':')
+  const type = (code: string) => (code === 'all' ? 'all safe accommodation' : label(accommodationTypeLabels, code))
+  switch (part) {
+    case 'demand': return `${label({ bedspaces: 'Bedspaces', referrals: 'Referrals to providers', declined: 'Referrals declined', households: 'Households supported', occupancy: 'Occupancy' }, b)}: ${type(a)}`
+    case 'outcome': return `Referrals to providers in the period: ${label(referralStatusLabels, a)}`
+    case 'declined': return `Referrals declined, for: ${label(declineReasonLabels, a)}`
+    case 'occupancy': return label({ bedspaces: 'Bedspaces', percent: 'Occupancy (room-nights with a household in)', 'moved-in': 'Households moved in', 'moved-out': 'Households moved out', 'in-at-end': 'Households in at the end of the period' }, a)
+    case 'stay': return label({ ended: 'Stays ended in the period', median: 'Median length of stay', mean: 'Mean length of stay', longest: 'Longest stay' }, a)
+    case 'stay-band': return `Stays ended in the period, length: ${stayBands.find(s => s.code === a)?.label ?? a}`
+    case 'move-on': return `Move-on: ${label(moveOnDestinationLabels, a)}`
+    default: return figure
+  }
 }
 
 /** The Marac return's columns, as a drill page names them. */
@@ -153,6 +172,19 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
       if (result.kind === 'episodes') {
         const heading = await episodesHeading(actor, query.figure)
         return reply.view('reports/views/needs-episodes-drill.njk', { title: heading, heading, result, back, people: result.unit === 'people' })
+      }
+      if (result.kind === 'accommodation') {
+        const heading = accommodationHeading(query.figure)
+        const records = (result.accommodation ?? []).map(r => ({
+          ...r, what: accommodationKindLabels[r.kind], type: r.accommodationType ? label(accommodationTypeLabels, r.accommodationType) : '',
+          counted: r.kind === 'referral' ? `referral, now ${label(referralStatusLabels, r.status ?? '')}`
+            : r.kind === 'declined' ? `declined: ${label(declineReasonLabels, r.reason ?? 'other')}`
+            : r.kind === 'stay' ? (r.endedOn && r.endedOn <= result.period.to ? `stay ended after ${r.nights} night${r.nights === 1 ? '' : 's'}; moved on to: ${label(moveOnDestinationLabels, r.reason ?? 'not-known')}` : 'household in during the period')
+            : r.kind === 'space' ? 'room (bedspace)' : 'unit',
+        }))
+        const basis = /^sa:stay:/.test(query.figure) ? 'the stays that ended in the period' : 'the rooms (bedspaces), and the stays in the period that occupied them'
+        const rateText = result.rate ? (result.rate.value === null ? 'not computed' : `${result.rate.value}${result.rate.label.includes('%') ? '%' : ''}`) : ''
+        return reply.view('reports/views/needs-accommodation-drill.njk', { title: heading, heading, result, records, basis, rateText, back: `${back}#safe-accommodation` })
       }
       if (result.kind === 'marac-cases') {
         const heading = 'MARAC cases (the benchmark\'s cases per 10,000 adult females)'

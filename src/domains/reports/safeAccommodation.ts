@@ -131,3 +131,89 @@ export function safeAccommodationSection(groups: SafeAccommodationGroups, period
     withheld: [],
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The records behind the section, and its drill-down (ADR 0007, amendment "The needs assessment's safe accommodation
+// figures")
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * One de-identified record the section counts (hearth_needs_accommodation_records on the owner connection,
+ * hearth_report_drill_needs_accommodation for a drill; migration 202611300810): a unit, a room ("space"), a stay
+ * (reason: its move-on destination), a referral received in the period, or a referral declined in the period (reason:
+ * the coded decline reason). Dates as YYYY-MM-DD.
+ */
+export type SafeAccommodationRecord = {
+  kind: 'unit' | 'space' | 'stay' | 'referral' | 'declined'; id: string; provider_agency_id: string | null; referring_agency_id: string | null
+  accommodation_type: string | null; status: string | null; reason: string | null; started_on: string | null; ended_on: string | null
+}
+
+/**
+ * The section's groups made from its records (searches apart: they are read as before). Occupancy and length of stay
+ * depend only on each type's rooms and stays, so the rooms and stays are grouped under one unit per accommodation type.
+ */
+export function safeAccommodationGroupsOf(records: readonly SafeAccommodationRecord[], searches: Pick<SafeAccommodationGroups, 'searches' | 'unmetSearches'>): SafeAccommodationGroups {
+  const tally = (rows: readonly SafeAccommodationRecord[], key: (r: SafeAccommodationRecord) => [string, string]) => {
+    const out = new Map<string, { a: string; b: string; n: number }>()
+    for (const r of rows) {
+      const [a, b] = key(r)
+      const k = `${a}\u0000${b}`
+      out.set(k, { a, b, n: (out.get(k)?.n ?? 0) + 1 })
+    }
+    return [...out.values()]
+  }
+  const type = (r: SafeAccommodationRecord) => r.accommodation_type ?? 'not-recorded'
+  const referrals = tally(records.filter(r => r.kind === 'referral'), r => [type(r), r.status ?? '']).map(x => ({ type: x.a, status: x.b, n: x.n }))
+  const declined = tally(records.filter(r => r.kind === 'declined'), r => [type(r), r.reason ?? 'other']).map(x => ({ type: x.a, reason: x.b, n: x.n }))
+  const placeTypes = [...new Set(records.filter(r => r.kind === 'unit' || r.kind === 'space' || r.kind === 'stay').map(type))]
+  const units = placeTypes.map(t => ({ id: `type:${t}`, name: t, providerId: '', providerName: '', type: t, spaces: records.filter(r => r.kind === 'space' && type(r) === t).length }))
+  const stays = records.filter(r => r.kind === 'stay').map(r => ({ unitId: `type:${type(r)}`, movedInOn: r.started_on!, movedOutOn: r.ended_on, moveOnDestination: r.reason }))
+  return { referrals, declined, searches: searches.searches, unmetSearches: searches.unmetSearches, units, stays }
+}
+
+/**
+ * Every count of the section that stands for records, by its drill-down key: "sa:demand:<type|all>:<bedspaces|
+ * referrals|declined|households>", "sa:outcome:<status>", "sa:declined:<reason>", "sa:occupancy:<bedspaces|moved-in|
+ * moved-out|in-at-end>", "sa:stay:ended", "sa:stay-band:<band>", "sa:move-on:<destination>". Withheld counts (null)
+ * are left out. Each is a sum over records, so a record is behind a count when it counts towards it in the section made
+ * from that record alone.
+ */
+export function safeAccommodationFigures(sa: SafeAccommodationSection): Map<string, number> {
+  const out = new Map<string, number>()
+  const put = (key: string, v: number | null | undefined) => { if (v !== null && v !== undefined) out.set(key, v) }
+  for (const r of sa.demandAndSupply) {
+    put(`sa:demand:${r.type}:bedspaces`, r.bedspaces)
+    put(`sa:demand:${r.type}:referrals`, r.referrals)
+    put(`sa:demand:${r.type}:declined`, r.declined)
+    put(`sa:demand:${r.type}:households`, r.householdsSupported)
+  }
+  for (const r of sa.referralOutcomes) put(`sa:outcome:${r.code}`, r.count)
+  for (const r of sa.declinedByReason) put(`sa:declined:${r.code}`, r.count)
+  put('sa:occupancy:bedspaces', sa.occupancy.bedspaces)
+  put('sa:occupancy:moved-in', sa.occupancy.movedIn)
+  put('sa:occupancy:moved-out', sa.occupancy.movedOut)
+  put('sa:occupancy:in-at-end', sa.occupancy.inAtEnd)
+  put('sa:stay:ended', sa.lengthOfStay.endedStays)
+  for (const r of sa.lengthOfStay.bands) put(`sa:stay-band:${r.code}`, r.count)
+  for (const r of sa.moveOn) put(`sa:move-on:${r.code}`, r.count)
+  return out
+}
+
+/**
+ * The section's rates and averages, with the counts whose records they are computed over: occupancy (a type's, or in
+ * total) over the rooms and the stays in the period; the median, mean and longest stay over the stays that ended.
+ * Null for a figure that is not a rate or average.
+ */
+export function safeAccommodationRateBasis(figure: string): { basis: string[]; value: (sa: SafeAccommodationSection) => number | null; label: string } | null {
+  let m: RegExpExecArray | null
+  if ((m = /^sa:demand:([a-z0-9-]+):occupancy$/.exec(figure))) {
+    const type = m[1]!
+    return { basis: [`sa:demand:${type}:bedspaces`, `sa:demand:${type}:households`], value: sa => sa.demandAndSupply.find(r => r.type === type)?.occupancyPercent ?? null, label: 'occupancy (%)' }
+  }
+  if (figure === 'sa:occupancy:percent') return { basis: ['sa:demand:all:bedspaces', 'sa:demand:all:households'], value: sa => sa.occupancy.occupancyPercent, label: 'occupancy (%)' }
+  if ((m = /^sa:stay:(median|mean|longest)$/.exec(figure))) {
+    const which = m[1] as 'median' | 'mean' | 'longest'
+    return { basis: ['sa:stay:ended'], value: sa => sa.lengthOfStay[`${which}Days`], label: `${which} length of stay (days)` }
+  }
+  return null
+}

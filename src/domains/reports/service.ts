@@ -26,7 +26,7 @@ import { MARAC_RETURN_CONTRACT, MARAC_RETURN_DEFINITIONS, type MaracMeetingRow, 
 import { buildPart4, PART4_DEFINITIONS, type Part4FieldId, part4FigureRecords, part4Figures, type Part4Record, type Part4Return, part4RowsOf } from './part4.ts'
 import { buildNeedsAssessment, isNeedsDimension, type NeedsAssessment, type NeedsDimension, needsDimensions, type NeedsEpisodeGroup, needsFilters, type NeedsGroups, type PopulationShares, servicesUsedBand } from './needs.ts'
 import { needsForPublication, suppressSafeAccommodation } from './needsPublication.ts'
-import type { SafeAccommodationGroups } from './safeAccommodation.ts'
+import { type SafeAccommodationGroups, safeAccommodationFigures, safeAccommodationGroupsOf, safeAccommodationRateBasis, type SafeAccommodationRecord, safeAccommodationSection } from './safeAccommodation.ts'
 import { buildQuarterly, type GroupedCounts, type PoliceCounts, type QuarterlyReport } from './quarterly.ts'
 import { dateRange, parseFinancialYear, type Period, parseQuarter, yearBefore } from './rules.ts'
 import { flaggedEpisodes, historyStart, idvaEpisodes, repeatCondition } from './source.ts'
@@ -95,18 +95,34 @@ export type DrillRecord = {
 export type DrillResult = { row: string; measure: DrillMeasure; which: 'current' | 'previous'; period: Period; count: number; records: DrillRecord[]; truncated: boolean }
 
 export type NeedsDrillResult = {
-  /** The figure's value: searches, episodes, people (each listed episode then names its person, "Person 3") or MARAC cases. */
-  figure: string; period: Period; count: number; unit: 'searches' | 'episodes' | 'people' | 'cases'; truncated: boolean
+  /**
+   * The figure's value: searches, episodes, people (each listed episode then names its person, "Person 3"), MARAC cases
+   * or safe accommodation records; for a rate or average ("computed-over"), the records it is computed over.
+   */
+  figure: string; period: Period; count: number; unit: 'searches' | 'episodes' | 'people' | 'cases' | 'records' | 'computed-over'; truncated: boolean
   /** How many episodes are behind the figure (for a people figure, more than `count` when a person had several). */
   episodeCount: number
-  /** "searches" for the unmet-need figures, "episodes" for the episode tables, "marac-cases" for the MARAC benchmark. */
-  kind: 'searches' | 'episodes' | 'marac-cases'
+  /**
+   * "searches" for the unmet-need figures, "episodes" for the episode tables, "marac-cases" for the MARAC benchmark,
+   * "accommodation" for the other safe accommodation figures (`sa:…`).
+   */
+  kind: 'searches' | 'episodes' | 'marac-cases' | 'accommodation'
   searches: { id: string; searchedOn: string; agency: string; householdSummary: string; reasonCodes: string[] }[]
   episodes: { agency: string; recordId: string; service: string; referralDate: string; person?: string }[]
   /** MARAC cases: the imported episode's record id or the app case's id, the date heard, the referring agency. */
   cases: MaracDrillCase[]
   /** Cases in the figure that the reader's access does not open (row-level security), so not listed. */
   notOpen: number
+  /** Safe accommodation records (`sa:…` figures), de-identified (hearth_report_drill_needs_accommodation). */
+  accommodation?: NeedsAccommodationDrillRecord[]
+  /** A rate or average (occupancy, length of stay): what it is and its value over the records listed. */
+  rate?: { label: string; value: number | null } | null
+}
+export type NeedsAccommodationDrillRecord = {
+  kind: SafeAccommodationRecord['kind']; id: string; provider: string | null; referrer: string | null; accommodationType: string | null
+  status: string | null; reason: string | null; startedOn: string | null; endedOn: string | null
+  /** A stay that ended: its length in nights (move-in to move-out), as the length of stay counts it. */
+  nights: number | null
 }
 export type MaracDrillCase = { source: 'imported' | 'app'; reference: string; meetingDate: string; agency: string }
 
@@ -126,6 +142,10 @@ const maracMeasureSql: Record<Exclude<MaracDrillMeasure, 'cases'>, ReturnType<ty
 /** The columns of hearth_part4_records / hearth_report_drill_part4 (alias r), dates as text. */
 const part4RecordColumns = sql`SELECT r.kind, r.id, r.provider_agency_id, r.referring_agency_id, r.accommodation_type, r.status, r.reason,
   to_char(r.started_on, 'YYYY-MM-DD') AS started_on, to_char(r.ended_on, 'YYYY-MM-DD') AS ended_on, r.role, r.gender, r.age, r.ethnicity, r.needs, r.by_and_for, r.source, r.trans`
+
+/** The columns of hearth_needs_accommodation_records / hearth_report_drill_needs_accommodation (alias r), dates as text. */
+const needsAccommodationColumns = sql`SELECT r.kind, r.id, r.provider_agency_id, r.referring_agency_id, r.accommodation_type, r.status, r.reason,
+  to_char(r.started_on, 'YYYY-MM-DD') AS started_on, to_char(r.ended_on, 'YYYY-MM-DD') AS ended_on`
 
 export type Part4DrillRecord = {
   kind: Part4Record['kind']; id: string; provider: string | null; referrer: string | null; accommodationType: string | null; status: string | null; reason: string | null
@@ -332,43 +352,24 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
   }
 
   /**
-   * The safe accommodation records behind the needs assessment's demand-against-supply section (read only). An
-   * agency-scoped reader sees the referrals their agency made or received, its own searches, and its own units and stays.
+   * The safe accommodation records behind the needs assessment's demand-against-supply section (read only). Referrals,
+   * declines, units, rooms and stays come de-identified from hearth_needs_accommodation_records (migration
+   * 202611300810, owner connection): the drill-down reads the very same rows through
+   * hearth_report_drill_needs_accommodation. An agency-scoped reader sees the referrals their agency made or received,
+   * its own searches, and its own units and stays.
    */
   async function safeAccommodationGroups(tx: Kysely<DB>, p: string, agencyId: string | null, period: Period): Promise<SafeAccommodationGroups> {
     const provider = (column: string) => (agencyId ? sql`AND ${sql.ref(column)} = ${agencyId}::uuid` : sql``)
-    const referrals = await sql<{ type: string; status: string; n: number }>`
-      SELECT u.accommodation_type AS type, r.status, count(*)::int AS n FROM accommodation_referral r
-        JOIN accommodation_unit u ON u.partnership_id = r.partnership_id AND u.id = r.unit_id
-       WHERE r.partnership_id = ${p}::uuid AND r.referred_on BETWEEN ${period.from}::date AND ${period.to}::date ${agencyId ? sql`AND (r.provider_agency_id = ${agencyId}::uuid OR r.referring_agency_id = ${agencyId}::uuid)` : sql``}
-       GROUP BY 1, 2`.execute(tx)
-    const declined = await sql<{ type: string; reason: string; n: number }>`
-      SELECT u.accommodation_type AS type, coalesce(r.decline_reason, 'other') AS reason, count(*)::int AS n FROM accommodation_referral r
-        JOIN accommodation_unit u ON u.partnership_id = r.partnership_id AND u.id = r.unit_id
-       WHERE r.partnership_id = ${p}::uuid AND r.status = 'declined'
-         AND (r.decided_at AT TIME ZONE 'Europe/London')::date BETWEEN ${period.from}::date AND ${period.to}::date ${agencyId ? sql`AND (r.provider_agency_id = ${agencyId}::uuid OR r.referring_agency_id = ${agencyId}::uuid)` : sql``}
-       GROUP BY 1, 2`.execute(tx)
+    const records = await sql<SafeAccommodationRecord>`
+      ${needsAccommodationColumns} FROM hearth_needs_accommodation_records(${p}::uuid, ${period.from}::date, ${period.to}::date) r
+       ${agencyId ? sql`WHERE (r.provider_agency_id = ${agencyId}::uuid OR r.referring_agency_id = ${agencyId}::uuid)` : sql``}`.execute(tx)
     const searches = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM accommodation_search s
        WHERE s.partnership_id = ${p}::uuid AND s.searched_on BETWEEN ${period.from}::date AND ${period.to}::date ${provider('s.agency_id')}`.execute(tx)
     const unmet = await sql<{ household: SafeAccommodationGroups['unmetSearches'][number]['household']; reason_codes: string[] }>`
       SELECT s.household, s.reason_codes FROM accommodation_search s
        WHERE s.partnership_id = ${p}::uuid AND s.suitable_count = 0 AND s.searched_on BETWEEN ${period.from}::date AND ${period.to}::date ${provider('s.agency_id')}`.execute(tx)
-    const stayWhere = sql`pl.partnership_id = ${p}::uuid AND pl.moved_in_on <= ${period.to}::date AND (pl.moved_out_on IS NULL OR pl.moved_out_on >= ${period.from}::date)`
-    const units = await sql<SafeAccommodationGroups['units'][number]>`
-      SELECT u.id, u.name, u.provider_agency_id AS "providerId", a.name AS "providerName", u.accommodation_type AS type,
-             (SELECT count(*) FROM accommodation_space s WHERE s.partnership_id = u.partnership_id AND s.unit_id = u.id)::int AS spaces
-        FROM accommodation_unit u JOIN agency a ON a.partnership_id = u.partnership_id AND a.id = u.provider_agency_id
-       WHERE u.partnership_id = ${p}::uuid ${provider('u.provider_agency_id')}
-         AND (u.is_active OR EXISTS (SELECT 1 FROM accommodation_placement pl WHERE ${stayWhere} AND pl.unit_id = u.id))`.execute(tx)
-    const stays = await sql<SafeAccommodationGroups['stays'][number]>`
-      SELECT pl.unit_id AS "unitId", to_char(pl.moved_in_on, 'YYYY-MM-DD') AS "movedInOn", to_char(pl.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn", pl.move_on_destination AS "moveOnDestination"
-        FROM accommodation_placement pl WHERE ${stayWhere} ${provider('pl.provider_agency_id')}`.execute(tx)
-    return {
-      referrals: referrals.rows, declined: declined.rows, searches: searches.rows[0]?.n ?? 0,
-      unmetSearches: unmet.rows.map(r => ({ household: r.household, reasonCodes: r.reason_codes })),
-      units: units.rows, stays: stays.rows,
-    }
+    return safeAccommodationGroupsOf(records.rows, { searches: searches.rows[0]?.n ?? 0, unmetSearches: unmet.rows.map(r => ({ household: r.household, reasonCodes: r.reason_codes })) })
   }
 
   async function needsAssessment(who: Who, options: { from: string; to: string; populationShares?: PopulationShares; publication?: boolean }): Promise<NeedsAssessment> {
@@ -422,9 +423,12 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
     if (isActor(who)) {
       // As the safe accommodation pages do: exact unmet need for those who search or may drill, exact referrals for
       // those who search or manage places, exact stays for those who manage places; small numbers withheld otherwise.
+      // Those who may drill (report.drill) read the records behind the referrals and stays (ADR 0007's amendment on
+      // the needs assessment), so they see those exactly too: a withheld count they could list would hide nothing.
+      const drills = can(who.roles, 'report.drill')
       const parts = {
-        demand: !can(who.roles, 'accommodation.search') && !can(who.roles, 'accommodation.manage'),
-        stays: !can(who.roles, 'accommodation.manage'),
+        demand: !can(who.roles, 'accommodation.search') && !can(who.roles, 'accommodation.manage') && !drills,
+        stays: !can(who.roles, 'accommodation.manage') && !drills,
         unmet: !can(who.roles, 'accommodation.search') && !can(who.roles, 'report.drill'),
       }
       const withheld = new Set<string>()
@@ -454,6 +458,7 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
         subjectId: `needs-assessment/${period.from}..${period.to}/${options.figure}`, details: { report: 'needs-assessment', from: period.from, to: period.to, figure: options.figure },
       })
     }
+    if (options.figure.startsWith('sa:')) return accommodationDrill(who, period, options.figure, options.limit ?? 1000)
     const match = /^unmet:([a-z0-9-]+)$/.exec(options.figure)
     if (!match) throw new ReportError('invalid-figure', `There is no figure "${options.figure}" in the needs assessment.`)
     const reason = match[1] === 'all' ? null : match[1]!
@@ -473,6 +478,51 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
       return {
         figure: options.figure, period, count, unit: 'searches', episodeCount: 0, truncated: count > rows.rows.length, kind: 'searches', episodes: [], cases: [], notOpen: 0,
         searches: rows.rows.map(r => ({ id: r.id, searchedOn: r.searched_on, agency: r.agency, householdSummary: r.household_summary, reasonCodes: r.reason_codes })),
+      }
+    })
+  }
+
+  /**
+   * The records behind a figure of the needs assessment's safe accommodation section (`sa:…`, see
+   * safeAccommodationFigures), for users with report.drill (ADR 0007's amendment): read as the user through
+   * hearth_report_drill_needs_accommodation (nothing without report.drill; de-identified columns only) and filed by the
+   * functions that build the section: a record is behind a count when it counts towards it in the section made from
+   * that record alone, so the list has exactly the count. A rate or average (occupancy, median, mean and longest stay)
+   * lists the records it is computed over (rooms and stays; the stays that ended) and gives its value over them.
+   * Audited (REPORT_DRILL).
+   */
+  async function accommodationDrill(who: Actor, period: Period, figure: string, limit: number): Promise<NeedsDrillResult> {
+    const invalid = () => new ReportError('invalid-figure', `There is no figure "${figure}" in the needs assessment.`)
+    if (!/^sa:[a-z-]+(:[a-z0-9+-]+){1,2}$/.test(figure)) throw invalid()
+    return withActor(db, who, async tx => {
+      const result = await sql<SafeAccommodationRecord & { provider: string | null; referrer: string | null }>`
+        ${needsAccommodationColumns}, pa.name AS provider, ra.name AS referrer
+          FROM hearth_report_drill_needs_accommodation(${period.from}::date, ${period.to}::date) r
+          LEFT JOIN agency pa ON pa.partnership_id = ${who.partnershipId}::uuid AND pa.id = r.provider_agency_id
+          LEFT JOIN agency ra ON ra.partnership_id = ${who.partnershipId}::uuid AND ra.id = r.referring_agency_id
+         ORDER BY r.started_on NULLS FIRST, r.kind, r.id`.execute(tx)
+      const sectionOf = (rows: readonly SafeAccommodationRecord[]) => safeAccommodationSection(safeAccommodationGroupsOf(rows, { searches: 0, unmetSearches: [] }), period)
+      const whole = sectionOf(result.rows)
+      const rate = safeAccommodationRateBasis(figure)
+      const basis = rate ? rate.basis : [figure]
+      const figures = safeAccommodationFigures(whole)
+      if (!basis.every(b => figures.has(b))) throw invalid()
+      const matching = result.rows
+        .map(r => ({ r, solo: safeAccommodationFigures(sectionOf([r])) }))
+        .filter(x => basis.some(b => (x.solo.get(b) ?? 0) > 0))
+      const count = rate ? matching.length : matching.reduce((n, x) => n + (x.solo.get(figure) ?? 0), 0)
+      await recordAudit(tx, who, {
+        action: 'REPORT_DRILL', subjectType: 'report', subjectId: `needs-assessment/${period.from}..${period.to}/${figure}`,
+        details: { report: 'needs-assessment', from: period.from, to: period.to, figure, records: Math.min(limit, matching.length) },
+      })
+      const nights = (r: SafeAccommodationRecord) => (r.kind === 'stay' && r.started_on && r.ended_on ? Math.round((Date.parse(r.ended_on) - Date.parse(r.started_on)) / 86_400_000) : null)
+      return {
+        figure, period, count, unit: rate ? 'computed-over' : 'records', episodeCount: 0, truncated: matching.length > limit, kind: 'accommodation', searches: [], episodes: [], cases: [], notOpen: 0,
+        rate: rate ? { label: rate.label, value: rate.value(whole) } : null,
+        accommodation: matching.slice(0, limit).map(({ r }) => ({
+          kind: r.kind, id: r.id, provider: r.provider, referrer: r.referrer, accommodationType: r.accommodation_type, status: r.status, reason: r.reason,
+          startedOn: r.started_on, endedOn: r.ended_on, nights: nights(r),
+        })),
       }
     })
   }
