@@ -18,7 +18,7 @@ import { factories } from '../test/support/factories.ts'
 /**
  * Issue 6 in Chromium: an analyst opens the quarterly report, downloads the PDF (read back with pdftotext
  * when poppler-utils is installed) and drills from a team's figure to its referrals, from the needs assessment's
- * characteristic, people and rates tables, and from the Part 4 and Marac returns; a commissioner sees the figures
+ * characteristic, people, rates and safe accommodation tables, and from the Part 4 and Marac returns; a commissioner sees the figures
  * but cannot drill. axe-core runs on each page.
  */
 const password = 'correct horse battery staple'
@@ -175,6 +175,24 @@ describeInBrowser(`the quarterly report in Chromium on ${engineUnderTest}`, () =
     await Promise.all([page.waitForURL(/marac-return\/drill\?/), cases.click()])
     expect(await page.locator('#drill-count').textContent()).toContain(`${total} MARAC case`)
     await checkAccessibility(page, { label: 'Marac return drill-down' })
+  }, 120_000)
+
+  it('an analyst drills from the needs assessment\'s safe accommodation section: the stays ended, and the mean length of stay over them', async () => {
+    const page = await signedIn(session.server.seeded.analyst)
+    await page.goto('/reports/needs-assessment?from=2022-04-01&to=2023-03-31')
+    const ended = page.locator('#sa-stay a[href*="figure=sa%3Astay%3Aended"]')
+    const count = (await ended.textContent())!.trim()
+    await Promise.all([page.waitForURL(/needs-assessment\/drill\?/), ended.click()])
+    expect(await page.locator('#drill-count').textContent()).toContain(`${count} record`)
+    expect(await page.locator('#records tbody tr').count()).toBe(Number(count))
+    await checkAccessibility(page, { label: 'needs assessment drill-down to the stays ended' })
+    await page.goto('/reports/needs-assessment?from=2022-04-01&to=2023-03-31')
+    const mean = page.locator('#sa-stay a[href*="figure=sa%3Astay%3Amean"]')
+    const days = (await mean.textContent())!.trim()
+    await Promise.all([page.waitForURL(/needs-assessment\/drill\?/), mean.click()])
+    expect(await page.locator('#drill-count').textContent()).toContain(`The mean length of stay (days) is ${days}, computed over these ${count} record`)
+    expect(await page.locator('#records tbody tr').count()).toBe(Number(count))
+    await checkAccessibility(page, { label: 'needs assessment drill-down from an average' })
   }, 120_000)
 
   it('a commissioner opens the Part 4 return and the SafeLives Marac return', async () => {
