@@ -230,6 +230,28 @@ describe(`the needs assessment's safe accommodation section on ${engineUnderTest
     expect(audit.some(a => (a.details as { report?: string; figure?: string }).report === 'needs-assessment' && (a.details as { figure?: string }).figure === 'sa:stay:mean')).toBe(true)
   }, 120_000)
 
+  it('drills from the unmet-need searches, each reason, each characteristic of the households and all searches to exactly the searches they count', async () => {
+    const db = database.db
+    const analyst = await factories(db).newUser(partnershipId, { agencyId: agency, roles: ['analyst'] })
+    const reports = createReportService({ db, now: () => new Date('2024-04-02T09:00:00Z') })
+    const sa = report.safeAccommodation
+    const figures: [string, number | null][] = [['unmet:all', sa.unmetNeed.searches], ['searches:all', sa.unmetNeed.allSearches],
+      ...sa.unmetNeed.reasons.map(r => [`unmet:${r.code}`, r.count] as [string, number | null]), ...sa.unmetNeed.characteristics.map(c => [`unmet-characteristic:${c.code}`, c.count] as [string, number | null])]
+    expect(figures.filter(([f]) => f.startsWith('unmet-characteristic:')).length).toBeGreaterThan(1)
+    // Every search link on the page is one of them.
+    const html = needsBody(report, { drillHref: f => `/drill?figure=${encodeURIComponent(f)}` })
+    const linked = [...html.matchAll(/href="\/drill\?figure=((?:unmet|unmet-characteristic|searches)%3A[^"]+)"/g)].map(m => decodeURIComponent(m[1]!))
+    expect(linked.sort()).toEqual(figures.filter(([, n]) => n !== null && n > 0).map(([f]) => f).sort())
+    for (const [figure, n] of figures) {
+      const drill = await reports.needsDrill(analyst, { ...period, figure })
+      expect(drill.count, figure).toBe(n)
+      expect(drill.searches, figure).toHaveLength(n!)
+    }
+    const pets = await reports.needsDrill(analyst, { ...period, figure: 'unmet-characteristic:pets' })
+    expect(pets.searches.map(s => s.searchedOn)).toContain('2023-08-01')
+    await expect(reports.needsDrill(analyst, { ...period, figure: 'unmet-characteristic:castle' })).rejects.toThrow(/no figure/)
+  })
+
   it('enforces the safe accommodation drill in the database: only report.drill reads the de-identified records', async () => {
     const db = database.db
     const f = factories(db)

@@ -27,7 +27,7 @@ export async function expectEveryFigureDrills(reports: ReportService, analyst: A
   const figures = countedFigures(report)
   // Every drill link on the page (bar the characteristic tables and the safe accommodation section, tested elsewhere) is one of them.
   const html = needsBody(report, { drillHref: f => `/drill?figure=${encodeURIComponent(f)}` })
-  const linked = [...html.matchAll(/href="\/drill\?figure=([^"]+)"/g)].map(m => decodeURIComponent(m[1]!)).filter(f => !/^(episodes|unmet|sa):/.test(f))
+  const linked = [...html.matchAll(/href="\/drill\?figure=([^"]+)"/g)].map(m => decodeURIComponent(m[1]!)).filter(f => !/^(episodes|unmet|unmet-characteristic|searches|sa):/.test(f))
   const known = new Set(figures.map(([f]) => f))
   for (const f of linked) expect(known.has(f), `linked figure ${f} is checked`).toBe(true)
   for (const [figure, n] of figures) if (n > 0) expect(linked, `figure ${figure} (${n}) has a link`).toContain(figure)

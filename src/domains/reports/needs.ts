@@ -238,7 +238,8 @@ const esc = (value: unknown): string => String(value ?? '').replace(/&/g, '&amp;
 
 export type NeedsHtmlOptions = {
   /**
-   * When given, figures link to the records behind them: drillHref("unmet:all" | "unmet:<reason>") for the searches,
+   * When given, figures link to the records behind them: drillHref("unmet:all" | "unmet:<reason>" |
+   * "unmet-characteristic:<code>" | "searches:all") for the searches,
    * drillHref("episodes:<dimension>:<code>") for the characteristic tables, "people:<service|all>:episodes|unique|within-agencies",
    * "used:<1|2|3+>", "district:<code>", "marac", "idva-team:<code>" and "trend:<year>:<service>" for the people, rates,
    * benchmarks and trends tables; "sa:…" for the safe accommodation section (see safeAccommodationFigures; rates and
@@ -287,9 +288,9 @@ ${barChart('chart-safe-accommodation', 'Referrals to providers and bedspaces by 
 ${table('Demand and supply by accommodation type', ['Accommodation type', 'Bedspaces', 'Referrals', 'Declined', 'Households supported', 'Occupancy %'], sa.demandAndSupply.map(r => [r.label, link(`sa:demand:${r.type}:bedspaces`, r.bedspaces), ln(`sa:demand:${r.type}:referrals`, r.referrals), ln(`sa:demand:${r.type}:declined`, r.declined), ln(`sa:demand:${r.type}:households`, r.householdsSupported), rate(`sa:demand:${r.type}:occupancy`, r.occupancyPercent, r.bedspaces + (r.householdsSupported ?? 0))]), 'sa-demand')}
 ${b('Referrals to providers in the period, by outcome', sa.referralOutcomes, 'Referrals', 'sa:outcome')}
 ${b('Referrals declined, by the provider\'s reason', sa.declinedByReason, 'Referrals', 'sa:declined')}
-${table('Unmet need: searches that found no suitable room', ['', 'Searches'], [['Searches with no suitable room', sa.unmetNeed.searches === null ? S : link('unmet:all', sa.unmetNeed.searches)], ['All vacancy searches', n(sa.unmetNeed.allSearches)]], 'sa-unmet')}
+${table('Unmet need: searches that found no suitable room', ['', 'Searches'], [['Searches with no suitable room', sa.unmetNeed.searches === null ? S : link('unmet:all', sa.unmetNeed.searches)], ['All vacancy searches', ln('searches:all', sa.unmetNeed.allSearches)]], 'sa-unmet')}
 ${b('Why units were ruled out in the unmet searches (a search can have several reasons)', sa.unmetNeed.reasons, 'Searches', 'unmet')}
-${b('What the households turned away had in common', sa.unmetNeed.characteristics, 'Searches')}
+${b('What the households turned away had in common', sa.unmetNeed.characteristics, 'Searches', 'unmet-characteristic')}
 ${table('Occupancy', ['', 'Value'], [['Bedspaces', link('sa:occupancy:bedspaces', sa.occupancy.bedspaces)], ['Occupancy (room-nights with a household in)', rate('sa:occupancy:percent', sa.occupancy.occupancyPercent, sa.occupancy.bedspaces + (sa.demandAndSupply.at(-1)?.householdsSupported ?? 0), '%')], ['Households moved in', ln('sa:occupancy:moved-in', sa.occupancy.movedIn)], ['Households moved out', ln('sa:occupancy:moved-out', sa.occupancy.movedOut)], ['Households in at the end of the period', ln('sa:occupancy:in-at-end', sa.occupancy.inAtEnd)]], 'sa-occupancy')}
 ${table('Length of stay (stays that ended in the period)', ['', 'Value'], [['Stays ended', ln('sa:stay:ended', sa.lengthOfStay.endedStays)], ['Median (days)', rate('sa:stay:median', sa.lengthOfStay.medianDays, sa.lengthOfStay.endedStays ?? 0)], ['Mean (days)', rate('sa:stay:mean', sa.lengthOfStay.meanDays, sa.lengthOfStay.endedStays ?? 0)], ...(report.publication ? [] : [['Longest (days)', rate('sa:stay:longest', sa.lengthOfStay.longestDays, sa.lengthOfStay.endedStays ?? 0)]])], 'sa-stay')}
 ${b('Length of stay', sa.lengthOfStay.bands, 'Stays', 'sa:stay-band')}

@@ -10,7 +10,7 @@ import { can } from '../../access/policy.ts'
 import type { Services } from '../../web/services.ts'
 import { NotFoundError } from '../cases/service.ts'
 import { htmlToPdf } from './cli.ts'
-import { accommodationTypeLabels, declineReasonLabels, moveOnDestinationLabels, reasonCodeLabels, type ReasonCode, stayBands } from '../accommodation/rules.ts'
+import { accommodationTypeLabels, declineReasonLabels, moveOnDestinationLabels, reasonCodeLabels, type ReasonCode, stayBands, unmetCharacteristics } from '../accommodation/rules.ts'
 import { needsBody, needsHtml } from './needs.ts'
 import { needsCsv, needsXlsx } from './needsPublication.ts'
 import { maracReturnCsv } from './maracReturn.ts'
@@ -191,7 +191,10 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (a
         return reply.view('reports/views/marac-drill.njk', { title: heading, heading, caption: `${result.period.label}`, result, back, backText: 'Back to the needs assessment' })
       }
       const reason = query.figure.slice('unmet:'.length)
-      const heading = reason === 'all' ? 'Searches that found no suitable room' : `Searches that found no suitable room, where units were ruled out for: ${reasonCodeLabels[reason as ReasonCode] ?? reason}`
+      const characteristic = query.figure.startsWith('unmet-characteristic:') ? query.figure.slice('unmet-characteristic:'.length) : null
+      const heading = query.figure === 'searches:all' ? 'All vacancy searches'
+        : characteristic ? `Searches that found no suitable room, for a household: ${unmetCharacteristics.find(c => c.code === characteristic)?.label ?? characteristic}`
+        : reason === 'all' ? 'Searches that found no suitable room' : `Searches that found no suitable room, where units were ruled out for: ${reasonCodeLabels[reason as ReasonCode] ?? reason}`
       const labels = result.searches.map(s => ({ ...s, reasons: s.reasonCodes.map(c => reasonCodeLabels[c as ReasonCode] ?? c).join(', ') }))
       return reply.view('reports/views/needs-drill.njk', { title: heading, heading, result, searches: labels, back: `${back}#safe-accommodation` })
     } catch (error) {

@@ -217,3 +217,11 @@ export function safeAccommodationRateBasis(figure: string): { basis: string[]; v
   }
   return null
 }
+
+/**
+ * The characteristics (unmetNeed.characteristics codes) one unmet-need search counts towards, by the section's own
+ * rule (unmetNeedSummary over that search alone, with an empty household's defaults for older or partial records).
+ */
+export function unmetSearchCharacteristics(household: Partial<Household> | null, reasonCodes: readonly string[] | null): string[] {
+  return unmetNeedSummary([{ household: { ...emptyHousehold, ...(household ?? {}) } as Household, reasonCodes: reasonCodes ?? [] }]).characteristics.map(c => c.code)
+}

@@ -26,7 +26,8 @@ import { MARAC_RETURN_CONTRACT, MARAC_RETURN_DEFINITIONS, type MaracMeetingRow, 
 import { buildPart4, PART4_DEFINITIONS, type Part4FieldId, part4FigureRecords, part4Figures, type Part4Record, type Part4Return, part4RowsOf } from './part4.ts'
 import { buildNeedsAssessment, isNeedsDimension, type NeedsAssessment, type NeedsDimension, needsDimensions, type NeedsEpisodeGroup, needsFilters, type NeedsGroups, type PopulationShares, servicesUsedBand } from './needs.ts'
 import { needsForPublication, suppressSafeAccommodation } from './needsPublication.ts'
-import { type SafeAccommodationGroups, safeAccommodationFigures, safeAccommodationGroupsOf, safeAccommodationRateBasis, type SafeAccommodationRecord, safeAccommodationSection } from './safeAccommodation.ts'
+import { type SafeAccommodationGroups, safeAccommodationFigures, safeAccommodationGroupsOf, safeAccommodationRateBasis, type SafeAccommodationRecord, safeAccommodationSection, unmetSearchCharacteristics } from './safeAccommodation.ts'
+import { type Household, unmetCharacteristics } from '../accommodation/rules.ts'
 import { buildQuarterly, type GroupedCounts, type PoliceCounts, type QuarterlyReport } from './quarterly.ts'
 import { dateRange, parseFinancialYear, type Period, parseQuarter, yearBefore } from './rules.ts'
 import { flaggedEpisodes, historyStart, idvaEpisodes, repeatCondition } from './source.ts'
@@ -459,25 +460,32 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
       })
     }
     if (options.figure.startsWith('sa:')) return accommodationDrill(who, period, options.figure, options.limit ?? 1000)
+    // Searches: "unmet:all", "unmet:<reason code>", "unmet-characteristic:<code>" (what the households turned away had in
+    // common, filed by the section's own rule) and "searches:all" (all vacancy searches in the period).
     const match = /^unmet:([a-z0-9-]+)$/.exec(options.figure)
-    if (!match) throw new ReportError('invalid-figure', `There is no figure "${options.figure}" in the needs assessment.`)
-    const reason = match[1] === 'all' ? null : match[1]!
+    const characteristic = /^unmet-characteristic:([a-z0-9-]+)$/.exec(options.figure)?.[1] ?? null
+    const everySearch = options.figure === 'searches:all'
+    if (!match && !characteristic && !everySearch) throw new ReportError('invalid-figure', `There is no figure "${options.figure}" in the needs assessment.`)
+    if (characteristic && !unmetCharacteristics.some(c => c.code === characteristic)) throw new ReportError('invalid-figure', `There is no figure "${options.figure}" in the needs assessment.`)
+    const reason = match && match[1] !== 'all' ? match[1]! : null
     const limit = options.limit ?? 1000
     return withActor(db, who, async tx => {
-      const rows = await sql<{ id: string; searched_on: string; agency: string; household_summary: string; reason_codes: string[]; total: number }>`
-        SELECT s.id, to_char(s.searched_on, 'YYYY-MM-DD') AS searched_on, a.name AS agency, s.household_summary, s.reason_codes, count(*) OVER ()::int AS total
+      const rows = await sql<{ id: string; searched_on: string; agency: string; household_summary: string; reason_codes: string[]; household: Partial<Household> | null }>`
+        SELECT s.id, to_char(s.searched_on, 'YYYY-MM-DD') AS searched_on, a.name AS agency, s.household_summary, s.reason_codes, s.household
           FROM accommodation_search s JOIN agency a ON a.partnership_id = s.partnership_id AND a.id = s.agency_id
-         WHERE s.partnership_id = ${who.partnershipId}::uuid AND s.suitable_count = 0 AND s.searched_on BETWEEN ${period.from}::date AND ${period.to}::date
+         WHERE s.partnership_id = ${who.partnershipId}::uuid AND s.searched_on BETWEEN ${period.from}::date AND ${period.to}::date
+           ${everySearch ? sql`` : sql`AND s.suitable_count = 0`}
            ${reason ? sql`AND ${reason} = ANY(s.reason_codes)` : sql``}
-         ORDER BY s.searched_on, s.id LIMIT ${limit}`.execute(tx)
+         ORDER BY s.searched_on, s.id`.execute(tx)
+      const matching = characteristic ? rows.rows.filter(r => unmetSearchCharacteristics(r.household, r.reason_codes).includes(characteristic)) : rows.rows
       await recordAudit(tx, who, {
         action: 'REPORT_DRILL', subjectType: 'report', subjectId: `needs-assessment/${period.from}..${period.to}/${options.figure}`,
-        details: { report: 'needs-assessment', from: period.from, to: period.to, figure: options.figure, records: rows.rows.length },
+        details: { report: 'needs-assessment', from: period.from, to: period.to, figure: options.figure, records: Math.min(limit, matching.length) },
       })
-      const count = rows.rows[0]?.total ?? 0
+      const count = matching.length
       return {
-        figure: options.figure, period, count, unit: 'searches', episodeCount: 0, truncated: count > rows.rows.length, kind: 'searches', episodes: [], cases: [], notOpen: 0,
-        searches: rows.rows.map(r => ({ id: r.id, searchedOn: r.searched_on, agency: r.agency, householdSummary: r.household_summary, reasonCodes: r.reason_codes })),
+        figure: options.figure, period, count, unit: 'searches', episodeCount: 0, truncated: count > limit, kind: 'searches', episodes: [], cases: [], notOpen: 0,
+        searches: matching.slice(0, limit).map(r => ({ id: r.id, searchedOn: r.searched_on, agency: r.agency, householdSummary: r.household_summary, reasonCodes: r.reason_codes })),
       }
     })
   }
