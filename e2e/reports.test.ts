@@ -123,7 +123,7 @@ describeInBrowser(`the quarterly report in Chromium on ${engineUnderTest}`, () =
     expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
     if (hasPdftotext()) expect(execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })).toContain('Safe accommodation: demand against supply')
 
-    await Promise.all([page.waitForURL(/needs-assessment\/drill\?/), page.locator('#sa-unmet').getByRole('link', { name: '1' }).click()])
+    await Promise.all([page.waitForURL(/needs-assessment\/drill\?/), page.locator('#sa-unmet a[href*="figure=unmet%3Aall"]').click()])
     expect(await page.locator('#drill-count').textContent()).toContain('1 search')
     expect(await page.locator('#records').textContent()).toContain('Woman with a son of 15')
     await checkAccessibility(page, { label: 'needs assessment drill-down' })
