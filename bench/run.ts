@@ -245,27 +245,17 @@ async function openLoop(base: string, path: () => string, token: string, rate: n
 }
 
 function load(url: string, scenario: Scenario, token: string, seconds: number, rate?: number) {
-  if (rate) return openLoop(url, () => `/api/v1/cases?after=${randomCursor()}`, token, rate, seconds)
+  // A different page of 25 on every request, across all 400: by number, or entered at its cursor.
+  const path = scenario === 'case-list-cursor' ? () => `/api/v1/cases?after=${randomCursor()}` : () => `/api/v1/cases?page=${randomPage()}`
+  if (rate) return openLoop(url, path, token, rate, seconds)
   if (scenario === 'sign-in') return autocannon({ url: `${url}/sign-in`, connections, duration: seconds, timeout: 30 })
-  if (scenario === 'case-list-cursor') {
-    return autocannon({
-      url,
-      connections,
-      duration: seconds,
-      timeout: 30,
-      headers: { authorization: `Bearer ${token}` },
-      // A different page of 25 on every request, across all 400, each entered at its cursor.
-      requests: [{ method: 'GET', setupRequest: request => ({ ...request, path: `/api/v1/cases?after=${randomCursor()}` }) }],
-    })
-  }
   return autocannon({
     url,
     connections,
     duration: seconds,
     timeout: 30,
     headers: { authorization: `Bearer ${token}` },
-    // A different page of 25 on every request, across all 400.
-    requests: [{ method: 'GET', setupRequest: request => ({ ...request, path: `/api/v1/cases?page=${randomPage()}` }) }],
+    requests: [{ method: 'GET', setupRequest: request => ({ ...request, path: path() }) }],
   })
 }
 
