@@ -113,13 +113,20 @@ describe(`the needs assessment on ${engineUnderTest}`, () => {
     expect(pub.dataQuality).toBeNull()
   })
 
-  it('drills from every characteristic figure to exactly the episodes it counts, for an analyst only', async () => {
+  /** An analyst (who may drill) and a commissioner (who may not) at the IDVA service, and the report service. */
+  async function drillSetup() {
     const partnershipId = (await database.db.selectFrom('partnership').select('partnership_id').executeTakeFirstOrThrow()).partnership_id
     const agencyId = (await database.db.selectFrom('agency').where('code', '=', 'cp-idva-service').select('id').executeTakeFirstOrThrow()).id
     const f = factories(database.db)
-    const analyst = await f.newUser(partnershipId, { agencyId, roles: ['analyst'] })
-    const commissioner = await f.newUser(partnershipId, { agencyId, roles: ['commissioner'] })
-    const reports = createReportService({ db: database.db })
+    return {
+      analyst: await f.newUser(partnershipId, { agencyId, roles: ['analyst'] }),
+      commissioner: await f.newUser(partnershipId, { agencyId, roles: ['commissioner'] }),
+      reports: createReportService({ db: database.db }),
+    }
+  }
+
+  it('drills from every characteristic figure to exactly the episodes it counts, for an analyst only', async () => {
+    const { analyst, commissioner, reports } = await drillSetup()
     const period = { from: '2021-04-01', to: '2022-03-31' }
     const tables = { age: report.all.ageBands, sex: report.all.sex, disability: report.all.disability, children: report.all.children, ethnicity: report.all.ethnicity }
     let checked = 0
@@ -139,12 +146,7 @@ describe(`the needs assessment on ${engineUnderTest}`, () => {
   })
 
   it('drills from every figure of the people, rates, benchmarks and trends tables to exactly the records it counts', async () => {
-    const partnershipId = (await database.db.selectFrom('partnership').select('partnership_id').executeTakeFirstOrThrow()).partnership_id
-    const agencyId = (await database.db.selectFrom('agency').where('code', '=', 'cp-idva-service').select('id').executeTakeFirstOrThrow()).id
-    const f = factories(database.db)
-    const analyst = await f.newUser(partnershipId, { agencyId, roles: ['analyst'] })
-    const commissioner = await f.newUser(partnershipId, { agencyId, roles: ['commissioner'] })
-    const reports = createReportService({ db: database.db })
+    const { analyst, commissioner, reports } = await drillSetup()
     const period = { from: '2021-04-01', to: '2022-03-31' }
     // people (idva, all) x 2, services used x 3, 4 districts, MARAC, 1 team with an FTE at least, 1 trend year
     expect(await expectEveryFigureDrills(reports, analyst, report)).toBeGreaterThanOrEqual(12)

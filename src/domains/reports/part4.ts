@@ -297,8 +297,11 @@ export function part4Figures(report: Part4Return): Map<string, number> {
 /**
  * The records behind one count of the return. Every count is a sum over records, so the records behind a figure
  * are those that count towards it when the return is built from each record alone, by the same function
- * (buildPart4) that builds the return: a figure and its records cannot disagree.
+ * (buildPart4) that builds the return: a figure and its records cannot disagree. Each record comes with what it adds
+ * to the figure, so the figure is their sum.
  */
-export function part4FigureRecords<R extends Part4Record>(records: readonly R[], figure: string, input: Omit<Parameters<typeof buildPart4>[0], 'rows'>): R[] {
-  return records.filter(r => (part4Figures(buildPart4({ ...input, rows: part4RowsOf([r]) })).get(figure) ?? 0) > 0)
+export function part4FigureRecords<R extends Part4Record>(records: readonly R[], figure: string, input: Omit<Parameters<typeof buildPart4>[0], 'rows'>): { record: R; n: number }[] {
+  return records
+    .map(record => ({ record, n: part4Figures(buildPart4({ ...input, rows: part4RowsOf([record]) })).get(figure) ?? 0 }))
+    .filter(x => x.n > 0)
 }

@@ -817,8 +817,9 @@ export function createReportService(deps: { db: Kysely<DB>; now?: () => Date }) 
           LEFT JOIN agency pa ON pa.partnership_id = ${who.partnershipId}::uuid AND pa.id = r.provider_agency_id
           LEFT JOIN agency ra ON ra.partnership_id = ${who.partnershipId}::uuid AND ra.id = r.referring_agency_id`.execute(tx)
       const all = result.rows
-      const matching = part4FigureRecords(all, options.figure, context)
-      const count = matching.reduce((sum, r) => sum + (part4Figures(buildPart4({ ...context, rows: part4RowsOf([r]) })).get(options.figure) ?? 0), 0)
+      const contributions = part4FigureRecords(all, options.figure, context)
+      const matching = contributions.map(x => x.record)
+      const count = contributions.reduce((sum, x) => sum + x.n, 0)
       await recordAudit(tx, who, {
         action: 'REPORT_DRILL', subjectType: 'report', subjectId: `part4/${period.code}/${options.figure}`,
         details: { report: 'part4', year: period.code, figure: options.figure, records: Math.min(limit, matching.length) },
